@@ -1,0 +1,21 @@
+"""keras_losses: every loss you know, as Keras 3 losses that agree on every backend.
+
+Import it once, then use a class, a function or a string::
+
+    import keras_losses
+    model.compile(optimizer="adam", loss="smooth_l1")
+    model.compile(optimizer="adam", loss=keras_losses.Pinball(tau=0.9))
+
+Strings work in ``model.compile`` for every name Keras does not already own;
+``keras_losses.get(name)`` resolves every name, Keras's too, to our losses.
+"""
+
+from keras_losses import regression
+from keras_losses.core.base import Loss
+from keras_losses.core.reduction import REDUCTIONS
+from keras_losses.core.registry import entries, get, names, register_loss
+from keras_losses.regression import *  # noqa: F403 - the public regression API
+
+__version__ = "0.1.0"
+
+__all__ = ["REDUCTIONS", "Loss", "entries", "get", "names", "register_loss", *regression.__all__]

@@ -1,0 +1,1 @@
+"""Shared machinery of keras_losses: base class, reductions, validation, registry."""

@@ -1,0 +1,112 @@
+"""The base class of every keras_losses loss."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_losses.core._keras_internals import get_keras_mask
+from keras_losses.core.reduction import check_reduction, reduce_loss
+
+_HALF_DTYPES = ("float16", "bfloat16")
+
+
+def _to_config_value(value: Any) -> Any:
+    """Options as JSON-friendly Python values (arrays and tuples to lists)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.tolist()
+    if isinstance(value, tuple):
+        return [_to_config_value(v) for v in value]
+    if hasattr(value, "shape") and hasattr(value, "dtype"):  # a backend tensor
+        return ops.convert_to_numpy(value).tolist()
+    return value
+
+
+class Loss(keras.losses.Loss):
+    """A ``keras.losses.Loss`` made of a pure loss function and its options.
+
+    A family module writes the function (returning unreduced, per-sample
+    values) and a thin subclass that sets :attr:`function` and passes its
+    options to ``__init__``. This class owns everything else, once:
+
+    - option validation at construction (the function's ``validate_options``);
+    - dtype: inputs are converted to the loss's ``dtype``; half-precision
+      dtypes (``float16``, ``bfloat16``) are computed and returned in
+      ``float32``, as ``torch.autocast`` does for losses, so that no loss
+      overflows or loses its gradient in half precision;
+    - Keras masks, ``sample_weight`` and every reduction of
+      :mod:`keras_losses.core.reduction`;
+    - ``get_config`` (complete, ``dtype`` included) and ``from_config``.
+    """
+
+    #: The pure loss function ``f(y_true, y_pred, **options)``.
+    function: ClassVar[Callable[..., Any]]
+
+    def __init__(
+        self,
+        *,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = None,
+        dtype: Any = None,
+        **options: Any,
+    ) -> None:
+        validate = getattr(type(self).function, "validate_options", None)
+        if validate is not None:
+            validate(**options)
+        super().__init__(name=name or type(self).function.__name__, reduction="none", dtype=dtype)
+        self.reduction = check_reduction(reduction)
+        self._options = options
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The loss's own options (everything but reduction, name, dtype)."""
+        return dict(self._options)
+
+    def call(self, y_true: Any, y_pred: Any) -> Any:
+        return type(self).function(y_true, y_pred, **self._options)
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        in_mask = get_keras_mask(y_pred) if not isinstance(y_pred, (tuple, list)) else None
+        dtype = "float32" if self.dtype in _HALF_DTYPES else self.dtype
+
+        def convert(x: Any) -> Any:
+            x = ops.convert_to_tensor(x, dtype=self.dtype)
+            return ops.cast(x, dtype) if dtype != self.dtype else x
+
+        with keras.name_scope(self.name):
+            y_pred = keras.tree.map_structure(convert, y_pred)
+            y_true = keras.tree.map_structure(convert, y_true)
+            values = self.call(y_true, y_pred)
+            out_mask = get_keras_mask(values)
+            if in_mask is not None and out_mask is not None:
+                mask = ops.logical_and(in_mask, out_mask)
+            else:
+                mask = in_mask if in_mask is not None else out_mask
+            return reduce_loss(values, sample_weight=sample_weight, mask=mask, reduction=self.reduction)
+
+    def get_config(self) -> dict[str, Any]:
+        config = {
+            "name": self.name,
+            "reduction": self.reduction,
+            "dtype": self.dtype_policy_name,
+        }
+        config.update({key: _to_config_value(value) for key, value in self._options.items()})
+        return config
+
+    @property
+    def dtype_policy_name(self) -> str:
+        """The name of the dtype policy (``"float32"``, ``"mixed_float16"``, ...)."""
+        return self._dtype_policy.name
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Loss:
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        arguments = [f"{k}={v!r}" for k, v in self._options.items()]
+        arguments += [f"reduction={self.reduction!r}", f"name={self.name!r}"]
+        return f"{type(self).__name__}({', '.join(arguments)})"

@@ -1,0 +1,105 @@
+"""Reductions: from per-sample loss values to the number that is minimised.
+
+Keras's six reductions behave exactly as in ``keras.losses.Loss`` (masks and
+``sample_weight`` included). Two more come from the other frameworks:
+
+- ``"sum_by_nonzero_weights"`` (TF1 ``SUM_BY_NONZERO_WEIGHTS``): the sum of
+  the weighted losses divided by the number of non-zero weights, weights
+  broadcast to the losses' shape.
+- ``"weighted_mean"`` (PyTorch ``reduction="mean"`` with ``weight=``): the sum
+  of the weighted losses divided by the sum of the weights, broadcast to the
+  losses' shape. Weights are the product of the mask and ``sample_weight``.
+
+Both return 0, not NaN, when every weight is zero.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keras import ops
+
+KERAS_REDUCTIONS = ("sum_over_batch_size", "mean", "sum", "mean_with_sample_weight", "none", None)
+REDUCTIONS = KERAS_REDUCTIONS + ("sum_by_nonzero_weights", "weighted_mean")
+
+
+def check_reduction(reduction: Any) -> Any:
+    """Return ``reduction`` if it is known, else raise ``ValueError``."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(
+            f"Invalid value for argument `reduction`: {reduction!r}. "
+            f"Expected one of {', '.join(repr(r) for r in REDUCTIONS)}."
+        )
+    return reduction
+
+
+def _same_rank(values: Any, weight: Any) -> tuple[Any, Any]:
+    """Keras's rule: add or drop one trailing axis of size 1 so ranks agree."""
+    values_rank, weight_rank = len(values.shape), len(weight.shape)
+    if values_rank == weight_rank + 1 and values.shape[-1] == 1:
+        if weight_rank == 1:
+            weight = ops.expand_dims(weight, -1)
+        else:
+            values = ops.squeeze(values, -1)
+    elif weight_rank == values_rank + 1 and weight.shape[-1] == 1:
+        if values_rank == 1:
+            values = ops.expand_dims(values, -1)
+        else:
+            weight = ops.squeeze(weight, -1)
+    return values, weight
+
+
+def _size(x: Any, dtype: str) -> Any:
+    return ops.cast(ops.prod(ops.convert_to_tensor(ops.shape(x), dtype="int32")), dtype)
+
+
+def reduce_loss(
+    values: Any,
+    sample_weight: Any = None,
+    mask: Any = None,
+    reduction: str | None = "sum_over_batch_size",
+) -> Any:
+    """Weight ``values`` by ``sample_weight`` and ``mask``, then reduce them.
+
+    Args:
+        values: unreduced loss values, one per sample (and time step, ...).
+        sample_weight: ``None`` or a tensor broadcastable to ``values`` after
+            Keras's trailing-axis rule.
+        mask: ``None`` or a boolean tensor of ``values``'s shape; masked-out
+            entries count as weight 0 (and, for ``"sum_over_batch_size"`` and
+            ``"mean"``, the mean is over the unmasked entries, as in Keras).
+        reduction: one of :data:`REDUCTIONS`.
+    """
+    dtype = values.dtype
+    weight = None if sample_weight is None else ops.cast(sample_weight, dtype)
+    if mask is not None:
+        if reduction in ("sum_over_batch_size", "mean"):
+            # Keras: valid entries weigh total/valid, so the mean is over them.
+            scale = ops.divide_no_nan(_size(mask, dtype), ops.sum(ops.cast(mask, dtype)))
+            mask_weight = ops.where(ops.cast(mask, "bool"), scale, ops.zeros_like(scale))
+        else:
+            mask_weight = ops.cast(mask, dtype)
+        if weight is None:
+            weight = mask_weight
+        else:
+            mask_weight, weight = _same_rank(mask_weight, weight)
+            weight = weight * mask_weight
+    if weight is not None:
+        values, weight = _same_rank(values, weight)
+        values = values * weight
+
+    if reduction in (None, "none") or tuple(values.shape) in ((), (0,)):
+        return values
+    total = ops.sum(values)
+    if reduction == "sum":
+        return total
+    if reduction in ("weighted_mean", "sum_by_nonzero_weights"):
+        if weight is None:
+            return ops.divide_no_nan(total, _size(values, dtype))
+        weight = ops.broadcast_to(weight, ops.shape(values))
+        if reduction == "weighted_mean":
+            return ops.divide_no_nan(total, ops.sum(weight))
+        return ops.divide_no_nan(total, ops.sum(ops.cast(ops.not_equal(weight, 0), dtype)))
+    if reduction == "mean_with_sample_weight" and weight is not None:
+        return ops.divide_no_nan(total, ops.sum(weight))
+    return ops.divide_no_nan(total, _size(values, dtype))

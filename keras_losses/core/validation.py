@@ -1,0 +1,129 @@
+"""Checks for loss options and input shapes.
+
+Options are declared once, next to the loss function, with :func:`checked`::
+
+    @checked(delta=positive)
+    def huber(y_true, y_pred, *, delta=1.0): ...
+
+The function then validates its options on every call, and the loss class
+validates them at construction through ``huber.validate_options(...)``. A bad
+value raises ``ValueError`` naming the argument, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import numpy as np
+from keras import ops
+
+#: A check takes the argument's name and value and raises ``ValueError``.
+Check = Callable[[str, Any], None]
+
+
+def _as_array(value: Any) -> np.ndarray | None:
+    """``value`` as a float64 array, or ``None`` for symbolic tensors."""
+    try:
+        return np.asarray(value, dtype="float64")
+    except Exception:  # symbolic tensors cannot be checked before they run
+        return None
+
+
+def _bad(name: str, value: Any, allowed: str) -> ValueError:
+    return ValueError(f"Invalid value for argument `{name}`: {value!r}. Expected {allowed}.")
+
+
+def _number_check(allowed: str, ok: Callable[[np.ndarray], np.ndarray]) -> Check:
+    def check(name: str, value: Any) -> None:
+        array = _as_array(value)
+        if array is None:
+            return
+        if array.size == 0 or not bool(np.all(ok(array))):
+            raise _bad(name, value, allowed)
+
+    check.allowed = allowed  # type: ignore[attr-defined]
+    return check
+
+
+positive = _number_check("a number > 0", lambda a: np.isfinite(a) & (a > 0))
+non_negative = _number_check("a number >= 0", lambda a: np.isfinite(a) & (a >= 0))
+finite = _number_check("a finite number", np.isfinite)
+unit_interval = _number_check("a number (or one per output) in [0, 1]", lambda a: np.isfinite(a) & (a >= 0) & (a <= 1))
+#: Any real number, ``float("-inf")`` and ``float("inf")`` included (not NaN).
+extended_real = _number_check("a number, -inf or inf (not NaN)", lambda a: ~np.isnan(a))
+
+
+def boolean(name: str, value: Any) -> None:
+    if not isinstance(value, (bool, np.bool_)):
+        raise _bad(name, value, "True or False")
+
+
+def axis(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise _bad(name, value, "an integer axis")
+
+
+def one_of(*choices: Any) -> Check:
+    def check(name: str, value: Any) -> None:
+        if value not in choices:
+            raise _bad(name, value, "one of " + ", ".join(repr(c) for c in choices))
+
+    return check
+
+
+def checked(**checks: Check) -> Callable[[Callable], Callable]:
+    """Declare the option checks of a loss function (see module docstring)."""
+
+    def decorate(function: Callable) -> Callable:
+        def validate_options(**options: Any) -> None:
+            for name, value in options.items():
+                if name in checks:
+                    checks[name](name, value)
+
+        @functools.wraps(function)
+        def wrapper(y_true: Any, y_pred: Any = None, **options: Any) -> Any:
+            validate_options(**options)
+            return function(y_true, y_pred, **options)
+
+        wrapper.validate_options = validate_options  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def _shape_str(shape: tuple) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def same_shape(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
+    """Convert both to tensors of ``y_pred``'s float dtype and check shapes.
+
+    As in Keras, a trailing axis of size 1 on one side only is squeezed
+    (``(N, 1)`` against ``(N,)``). Anything else that differs raises
+    ``ValueError`` with both shapes: a loss never broadcasts its inputs
+    silently.
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    if not keras.backend.is_float_dtype(y_pred.dtype):
+        y_pred = ops.cast(y_pred, keras.backend.floatx())
+    y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
+    true_shape, pred_shape = tuple(y_true.shape), tuple(y_pred.shape)
+    if len(true_shape) == len(pred_shape) + 1 and true_shape[-1] == 1:
+        y_true = ops.squeeze(y_true, axis=-1)
+    elif len(pred_shape) == len(true_shape) + 1 and pred_shape[-1] == 1:
+        y_pred = ops.squeeze(y_pred, axis=-1)
+    check_shapes_match(y_true, y_pred)
+    return y_true, y_pred
+
+
+def check_shapes_match(y_true: Any, y_pred: Any, what: tuple[str, str] = ("y_true", "y_pred")) -> None:
+    """Raise ``ValueError`` unless the two static shapes agree (``None`` matches any)."""
+    a, b = tuple(y_true.shape), tuple(y_pred.shape)
+    if len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True)):
+        raise ValueError(
+            f"`{what[0]}` and `{what[1]}` must have the same shape, got "
+            f"{what[0]}.shape={_shape_str(a)} and {what[1]}.shape={_shape_str(b)}."
+        )
