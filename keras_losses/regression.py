@@ -25,7 +25,6 @@ from keras_losses.core.registry import register_loss
 from keras_losses.core.validation import (
     axis,
     boolean,
-    check_shapes_match,
     checked,
     extended_real,
     non_negative,
@@ -508,8 +507,8 @@ def gaussian_nll(
         y_true: ``(N, ..., D)``. ``y_pred``: a tuple ``(mean, var)`` or one tensor
         ``(N, 2, ..., D)`` with mean and var stacked on axis 1; or ``mean=`` and
         ``var=`` by keyword. ``mean``: like ``y_true``. ``var``: like ``y_true``,
-        or with a last axis of 1 or without the last axis (one variance shared
-        by the ``D`` outputs). Output: ``(N, ...)``.
+        or with size 1 on one axis, or without the last axis (a variance shared
+        along that axis). Output: ``(N, ...)``.
 
     Args:
         full: whether to add the constant ``0.5 * log(2 * pi)``.
@@ -529,9 +528,14 @@ def gaussian_nll(
     var = ops.cast(ops.convert_to_tensor(var), mean.dtype)
     if tuple(var.shape) == tuple(mean.shape)[:-1]:
         var = ops.expand_dims(var, -1)
+    # As in PyTorch: var matches mean, or has size 1 on exactly one axis (shared variance).
     var_shape, mean_shape = tuple(var.shape), tuple(mean.shape)
-    if not (var_shape[:-1] == mean_shape[:-1] and var_shape[-1:] in (mean_shape[-1:], (1,))):
-        check_shapes_match(mean, var, ("mean", "var"))
+    mismatched = [v for v, m in zip(var_shape, mean_shape, strict=False) if v != m and None not in (v, m)]
+    if len(var_shape) != len(mean_shape) or len(mismatched) > 1 or mismatched not in ([], [1]):
+        raise ValueError(
+            "`var` must have the shape of `mean`, or size 1 on one axis, or lack the last axis; "
+            f"got mean.shape={mean_shape} and var.shape={var_shape}."
+        )
     # Clamp for the value only: the gradient reaches var as if unclamped (PyTorch).
     var = var + ops.stop_gradient(ops.maximum(var, eps) - var)
     loss = 0.5 * (ops.log(var) + ops.square(mean - y_true) / var)
@@ -600,7 +604,7 @@ def mean_pairwise_squared_error(y_true: Any, y_pred: Any) -> Any:
     error = ops.reshape(error, (ops.shape(error)[0], -1))
     count = error.shape[-1]
     if count == 1:
-        return ops.zeros_like(error[:, 0])
+        return 0.0 * error[:, 0]  # no pairs; keeps the graph connected for backward()
     centred = error - ops.mean(error, axis=-1, keepdims=True)
     return ops.sum(ops.square(centred), axis=-1) * (2.0 / (count - 1))
 

@@ -1,0 +1,151 @@
+"""Test helpers: gradients on the current backend, float64 references, comparisons.
+
+The reference side never uses keras_losses: it is NumPy (gradients by central
+finite differences in float64) or PyTorch in float64 (gradients by autograd).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import keras
+import numpy as np
+import torch
+
+BACKEND = keras.backend.backend()
+
+#: Catalog tolerances: float32 against a float64 oracle, relative to the largest magnitude.
+VALUE_RTOL = 2e-5
+GRAD_RTOL = 5e-4
+
+ALL_REDUCTIONS = (
+    "sum_over_batch_size",
+    "mean",
+    "sum",
+    "mean_with_sample_weight",
+    "none",
+    None,
+    "sum_by_nonzero_weights",
+    "weighted_mean",
+)
+
+
+def max_relative_error(actual, expected) -> float:
+    """``max|actual - expected| / max|expected|`` (absolute when ``expected`` is all 0)."""
+    actual = np.asarray(actual, dtype="float64")
+    expected = np.asarray(expected, dtype="float64")
+    assert actual.shape == expected.shape, f"shape {actual.shape} != expected {expected.shape}"
+    scale = max(float(np.max(np.abs(expected), initial=0.0)), 1e-30)
+    if not np.all(np.isfinite(expected)):
+        raise AssertionError("the reference is not finite")
+    return float(np.max(np.abs(actual - expected), initial=0.0)) / (scale if scale > 1e-12 else 1.0)
+
+
+def assert_close(actual, expected, rtol: float, what: str = "value") -> float:
+    error = max_relative_error(actual, expected)
+    assert error <= rtol, f"{what}: max relative error {error:.3g} > {rtol:g}\nactual={actual}\nexpected={expected}"
+    return error
+
+
+def to_numpy(x) -> np.ndarray:
+    return np.asarray(keras.ops.convert_to_numpy(x))
+
+
+def value_and_grads(fn: Callable, arrays: Sequence[np.ndarray], wrt: Sequence[int]):
+    """Value of ``fn(*tensors)`` (a scalar) and its gradients w.r.t. ``arrays[i]`` for ``i`` in ``wrt``."""
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        tensors = [tf.convert_to_tensor(a) for a in arrays]
+        with tf.GradientTape() as tape:
+            for i in wrt:
+                tape.watch(tensors[i])
+            value = fn(*tensors)
+        grads = tape.gradient(value, [tensors[i] for i in wrt])
+        grads = [np.zeros_like(arrays[i]) if g is None else g.numpy() for i, g in zip(wrt, grads, strict=True)]
+        return value.numpy(), grads
+    if BACKEND == "jax":
+        import jax
+
+        def wrapped(differentiable, *rest):
+            tensors = list(rest)
+            for i, t in zip(wrt, differentiable, strict=True):
+                tensors[i] = t
+            return fn(*tensors)
+
+        value, grads = jax.value_and_grad(wrapped)([arrays[i] for i in wrt], *arrays)
+        return np.asarray(value), [np.asarray(g) for g in grads]
+    if BACKEND == "torch":
+        tensors = [torch.tensor(a, requires_grad=i in wrt) for i, a in enumerate(arrays)]
+        value = fn(*tensors)
+        value.backward()
+        grads = [
+            np.zeros_like(arrays[i])
+            if tensors[i].grad is None
+            else tensors[i].grad.float().numpy()
+            if tensors[i].dtype == torch.bfloat16
+            else tensors[i].grad.numpy()
+            for i in wrt
+        ]
+        return value.detach().float().numpy(), grads
+    raise NotImplementedError(BACKEND)
+
+
+def numeric_grad(fn: Callable[[np.ndarray], float], x: np.ndarray, step: float = 1e-6) -> np.ndarray:
+    """Central finite differences of a float64 NumPy function (error ~1e-9 relative)."""
+    x = np.array(x, dtype="float64")
+    grad = np.zeros_like(x)
+    flat, flat_grad = x.reshape(-1), grad.reshape(-1)
+    for i in range(flat.size):
+        original = flat[i]
+        h = step * max(1.0, abs(original))
+        flat[i] = original + h
+        up = fn(x)
+        flat[i] = original - h
+        down = fn(x)
+        flat[i] = original
+        flat_grad[i] = (up - down) / (2 * h)
+    return grad
+
+
+def reduce_reference(values, sample_weight, reduction):
+    """Reductions written from Keras's, TF1's and PyTorch's definitions.
+
+    Works on NumPy arrays and torch tensors alike (operators only).
+    ``sample_weight`` is ``None`` or has the shape of ``values`` or of its
+    leading axes.
+    """
+    if sample_weight is None:
+        weight = values * 0 + 1
+        weighted = values
+    else:
+        weight = sample_weight
+        while len(weight.shape) < len(values.shape):
+            weight = weight[..., None]
+        weight = weight + values * 0  # broadcast to the values' shape
+        weighted = values * weight
+    if reduction in ("none", None):
+        return weighted
+    total = weighted.sum()
+    size = int(np.prod(values.shape))
+    if reduction == "sum":
+        return total
+    if reduction in ("sum_over_batch_size", "mean"):
+        return total / size
+    if reduction == "mean_with_sample_weight":
+        return total / (sample_weight.sum() if sample_weight is not None else size)
+    if reduction == "weighted_mean":
+        return total / weight.sum()
+    if reduction == "sum_by_nonzero_weights":
+        return total / (weight != 0).sum()
+    raise ValueError(reduction)
+
+
+def scalarize(values, reduction, cotangent):
+    """The scalar whose gradient is compared: the loss, or ``sum(loss * cotangent)`` when unreduced."""
+    if reduction not in ("none", None):
+        return values
+    product = values * cotangent
+    if isinstance(product, (np.ndarray, torch.Tensor)):  # references (and the torch backend)
+        return product.sum()
+    return keras.ops.sum(product)
