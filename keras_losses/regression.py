@@ -21,6 +21,7 @@ import keras
 from keras import ops
 
 from keras_losses.core.base import Loss
+from keras_losses.core.numerics import divide_no_nan, like
 from keras_losses.core.registry import register_loss
 from keras_losses.core.validation import (
     axis,
@@ -142,7 +143,7 @@ def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> Any:
         ``keras.losses.mean_absolute_percentage_error``.
     """
     y_true, y_pred = same_shape(y_true, y_pred)
-    relative = ops.abs(y_true - y_pred) / ops.maximum(ops.abs(y_true), _epsilon())
+    relative = ops.abs(y_true - y_pred) / ops.maximum(ops.abs(y_true), like(_epsilon(), y_true))
     return 100.0 * ops.mean(relative, axis=-1)
 
 
@@ -166,7 +167,7 @@ def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> Any:
         ``keras.losses.mean_squared_logarithmic_error``.
     """
     y_true, y_pred = same_shape(y_true, y_pred)
-    eps = _epsilon()
+    eps = like(_epsilon(), y_pred)
     # log1p is exact near 0, where log(x + 1) rounds x away.
     return ops.mean(ops.square(ops.log1p(ops.maximum(y_pred, eps)) - ops.log1p(ops.maximum(y_true, eps))), axis=-1)
 
@@ -236,7 +237,7 @@ def _huber_core(abs_error: Any, delta: float) -> Any:
     With ``q = min(e, delta)`` both branches are ``q * (e - q / 2)``: no ``where``,
     no comparison, and the gradient is right on both sides of ``delta``.
     """
-    clipped = ops.minimum(abs_error, delta)
+    clipped = ops.minimum(abs_error, like(delta, abs_error))
     return clipped * (abs_error - 0.5 * clipped)
 
 
@@ -537,7 +538,7 @@ def gaussian_nll(
             f"got mean.shape={mean_shape} and var.shape={var_shape}."
         )
     # Clamp for the value only: the gradient reaches var as if unclamped (PyTorch).
-    var = var + ops.stop_gradient(ops.maximum(var, eps) - var)
+    var = var + ops.stop_gradient(ops.maximum(var, like(eps, var)) - var)
     loss = 0.5 * (ops.log(var) + ops.square(mean - y_true) / var)
     if full:
         loss = loss + _HALF_LOG_2PI
@@ -563,14 +564,25 @@ def cosine_similarity(y_true: Any, y_pred: Any, *, axis: int = -1) -> Any:
 
     Examples:
         >>> import keras_losses
-        >>> float(keras_losses.cosine_similarity([[1.0, 1.0]], [[2.0, 2.0]])[0])
+        >>> round(float(keras_losses.cosine_similarity([[1.0, 1.0]], [[2.0, 2.0]])[0]), 6)
         -1.0
 
     References:
         ``keras.losses.cosine_similarity``.
     """
     y_true, y_pred = same_shape(y_true, y_pred)
-    return -ops.sum(ops.normalize(y_true, axis=axis) * ops.normalize(y_pred, axis=axis), axis=axis)
+    return -ops.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
+
+
+def _l2_normalize(x: Any, axis: int) -> Any:
+    """``x / max(||x||, eps)``, Keras's values, with a finite gradient at ``x = 0``.
+
+    ``rsqrt(max(s, eps**2))`` equals Keras's ``min(rsqrt(s), 1 / eps)``, but its
+    gradient at ``s = 0`` goes to the constant branch instead of ``0 * inf = NaN``.
+    """
+    eps = _epsilon()
+    squared_norm = ops.sum(ops.square(x), axis=axis, keepdims=True)
+    return x * ops.rsqrt(ops.maximum(squared_norm, like(eps * eps, x)))
 
 
 def mean_pairwise_squared_error(y_true: Any, y_pred: Any) -> Any:
@@ -601,12 +613,20 @@ def mean_pairwise_squared_error(y_true: Any, y_pred: Any) -> Any:
     error = y_pred - y_true
     if len(error.shape) == 1:
         error = ops.expand_dims(error, -1)
-    error = ops.reshape(error, (ops.shape(error)[0], -1))
-    count = error.shape[-1]
-    if count == 1:
-        return 0.0 * error[:, 0]  # no pairs; keeps the graph connected for backward()
+    feature_shape = tuple(error.shape[1:])
+    if None in feature_shape:  # only known when the graph runs
+        count = ops.cast(ops.prod(ops.shape(error)[1:]), error.dtype)
+    else:
+        count = math.prod(feature_shape)
+    error = ops.reshape(
+        error, (-1, math.prod(feature_shape)) if None not in feature_shape else (ops.shape(error)[0], -1)
+    )
     centred = error - ops.mean(error, axis=-1, keepdims=True)
-    return ops.sum(ops.square(centred), axis=-1) * (2.0 / (count - 1))
+    sum_squares = ops.sum(ops.square(centred), axis=-1)
+    # One value per sample has no pairs: the loss is 0, with the graph still connected.
+    if isinstance(count, int):
+        return sum_squares * (2.0 / (count - 1) if count > 1 else 0.0)
+    return divide_no_nan(2.0 * sum_squares, count - 1.0)
 
 
 # --- classes ----------------------------------------------------------------------------------
@@ -700,8 +720,8 @@ class SmoothL1(Loss):
     Examples:
         >>> import keras_losses
         >>> loss = keras_losses.SmoothL1(beta=0.5, reduction="sum")
-        >>> float(loss([[0.0, 0.0]], [[0.25, 2.0]]))
-        0.9375
+        >>> float(loss([[0.0, 0.0]], [[0.25, 2.0]]))  # (0.0625 + 1.75) / 2
+        0.90625
     """
 
     function = smooth_l1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import keras
+import ml_dtypes
 import numpy as np
 import torch
 
@@ -76,7 +77,12 @@ def value_and_grads(fn: Callable, arrays: Sequence[np.ndarray], wrt: Sequence[in
         value, grads = jax.value_and_grad(wrapped)([arrays[i] for i in wrt], *arrays)
         return np.asarray(value), [np.asarray(g) for g in grads]
     if BACKEND == "torch":
-        tensors = [torch.tensor(a, requires_grad=i in wrt) for i, a in enumerate(arrays)]
+        tensors = [
+            torch.tensor(a.astype("float32")).to(torch.bfloat16).requires_grad_(i in wrt)
+            if a.dtype == ml_dtypes.bfloat16
+            else torch.tensor(a, requires_grad=i in wrt)
+            for i, a in enumerate(arrays)
+        ]
         value = fn(*tensors)
         value.backward()
         grads = [

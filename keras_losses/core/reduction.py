@@ -19,6 +19,8 @@ from typing import Any
 
 from keras import ops
 
+from keras_losses.core.numerics import divide_no_nan
+
 KERAS_REDUCTIONS = ("sum_over_batch_size", "mean", "sum", "mean_with_sample_weight", "none", None)
 REDUCTIONS = KERAS_REDUCTIONS + ("sum_by_nonzero_weights", "weighted_mean")
 
@@ -75,7 +77,7 @@ def reduce_loss(
     if mask is not None:
         if reduction in ("sum_over_batch_size", "mean"):
             # Keras: valid entries weigh total/valid, so the mean is over them.
-            scale = ops.divide_no_nan(_size(mask, dtype), ops.sum(ops.cast(mask, dtype)))
+            scale = divide_no_nan(_size(mask, dtype), ops.sum(ops.cast(mask, dtype)))
             mask_weight = ops.where(ops.cast(mask, "bool"), scale, ops.zeros_like(scale))
         else:
             mask_weight = ops.cast(mask, dtype)
@@ -95,11 +97,11 @@ def reduce_loss(
         return total
     if reduction in ("weighted_mean", "sum_by_nonzero_weights"):
         if weight is None:
-            return ops.divide_no_nan(total, _size(values, dtype))
+            return divide_no_nan(total, _size(values, dtype))
         weight = ops.broadcast_to(weight, ops.shape(values))
         if reduction == "weighted_mean":
-            return ops.divide_no_nan(total, ops.sum(weight))
-        return ops.divide_no_nan(total, ops.sum(ops.cast(ops.not_equal(weight, 0), dtype)))
+            return divide_no_nan(total, ops.sum(weight))
+        return divide_no_nan(total, ops.sum(ops.cast(ops.not_equal(weight, 0), dtype)))
     if reduction == "mean_with_sample_weight" and weight is not None:
-        return ops.divide_no_nan(total, ops.sum(weight))
-    return ops.divide_no_nan(total, _size(values, dtype))
+        return divide_no_nan(total, ops.sum(weight))
+    return divide_no_nan(total, _size(values, dtype))

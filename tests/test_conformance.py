@@ -1,0 +1,197 @@
+"""The conformance suite: every registered loss, checked the same way.
+
+Driven by ``keras_losses.entries()``: a loss registered now or later is
+checked for names, config round trip, every reduction, finite values and
+gradients on extreme inputs in float32/float16/bfloat16 (all-zero weights
+included), clear errors, docs, and one compile/fit/save/load cycle.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import keras
+import ml_dtypes
+import numpy as np
+import pytest
+
+import keras_losses as kl
+from keras_losses.core.registry import KERAS_OWNED_NAMES
+from tests.cases import CASES
+from tests.helpers import ALL_REDUCTIONS, BACKEND, assert_close, to_numpy, value_and_grads
+
+ENTRIES = kl.entries()
+ENTRY_IDS = [e.cls.__name__ for e in ENTRIES]
+DTYPES = {"float32": np.float32, "float16": np.float16, "bfloat16": ml_dtypes.bfloat16}
+
+
+def _options(entry):
+    return [(entry, i, options) for i, options in enumerate(CASES[entry.cls.__name__].option_sets)]
+
+
+OPTION_SETS = [x for e in ENTRIES for x in _options(e)]
+OPTION_IDS = [f"{e.cls.__name__}-{i}" for e, i, _ in OPTION_SETS]
+
+
+def _inputs(entry, batch=4, seed=0):
+    y_true, y_pred = CASES[entry.cls.__name__].inputs(np.random.default_rng(seed), batch)
+    return y_true.astype("float32"), y_pred.astype("float32")
+
+
+def test_every_registered_loss_has_a_case():
+    assert sorted(CASES) == sorted(ENTRY_IDS), "add a tests/cases.py Case for every registered loss"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_every_name_resolves(entry):
+    for name in entry.names:
+        loss = kl.get(name)
+        assert type(loss) is entry.cls, name
+        assert kl.get(name, reduction="sum").reduction == "sum"
+        from_keras = keras.losses.get(name)
+        if name in KERAS_OWNED_NAMES:  # never shadowed: Keras's string keeps Keras's meaning
+            assert not isinstance(from_keras, kl.Loss), name
+        else:
+            assert type(from_keras) is entry.cls, name
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_docstring_has_formula_shape_examples_references(entry):
+    doc = entry.function.__doc__ or ""
+    for section in ("Formula:", "Shape:", "Examples:", "References:"):
+        assert section in doc, f"{entry.function.__name__} lacks {section}"
+    assert entry.cls.__doc__, entry.cls.__name__
+
+
+@pytest.mark.parametrize("entry,index,options", OPTION_SETS, ids=OPTION_IDS)
+def test_config_round_trip(entry, index, options):
+    y_true, y_pred = _inputs(entry)
+    loss = entry.cls(**options, reduction="sum", name="custom_name", dtype="float16")
+    config = loss.get_config()
+    assert config["dtype"] == "float16" and config["reduction"] == "sum" and config["name"] == "custom_name"
+    json.dumps(config)  # JSON-friendly, as .keras files need
+    clone = entry.cls.from_config(config)
+    assert clone.get_config() == config
+    revived = keras.saving.deserialize_keras_object(json.loads(json.dumps(keras.saving.serialize_keras_object(loss))))
+    assert type(revived) is entry.cls and revived.get_config() == config
+    assert kl.get({"class_name": entry.cls.__name__, "config": config}).get_config() == config
+    expected = to_numpy(loss(y_true, y_pred))
+    assert_close(to_numpy(clone(y_true, y_pred)), expected, 1e-12)
+    assert_close(to_numpy(revived(y_true, y_pred)), expected, 1e-12)
+
+
+@pytest.mark.parametrize("reduction", ALL_REDUCTIONS, ids=str)
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_every_reduction(entry, reduction):
+    y_true, y_pred = _inputs(entry, batch=5)
+    weight = np.array([1.0, 0.0, 2.0, 0.5, 1.0], "float32")
+    per_sample = to_numpy(entry.cls(reduction="none")(y_true, y_pred))
+    value = to_numpy(entry.cls(reduction=reduction)(y_true, y_pred, sample_weight=weight))
+    assert np.all(np.isfinite(value))
+    if reduction in ("none", None):
+        assert value.shape == per_sample.shape
+        assert_close(value, per_sample * weight.reshape((5,) + (1,) * (per_sample.ndim - 1)), 1e-6)
+    else:
+        assert value.shape == ()
+
+
+def _finite_value_and_grad(loss, y_true, y_pred, dtype, sample_weight=None):
+    arrays = [y_true.astype(dtype), y_pred.astype(dtype)]
+    if sample_weight is not None:
+        arrays.append(sample_weight.astype(dtype))
+
+    def scalar(t, p, *w):
+        values = loss(t, p, sample_weight=w[0] if w else None)
+        return keras.ops.sum(values) if loss.reduction in ("none", None) else values
+
+    value, (grad,) = value_and_grads(scalar, arrays, wrt=[1])
+    return np.asarray(value, "float64"), np.asarray(grad, "float64")
+
+
+def _assert_finite_where_representable(grad, reference, dtype, what):
+    """No NaN ever; inf only where the float32 gradient is beyond the dtype's range."""
+    assert not np.any(np.isnan(grad)), f"NaN gradient {grad} ({what})"
+    representable = np.abs(reference) < 0.5 * float(ml_dtypes.finfo(DTYPES[dtype]).max)
+    assert np.all(np.isfinite(grad[representable])), f"gradient {grad}, float32 gives {reference} ({what})"
+
+
+@pytest.mark.parametrize("dtype", list(DTYPES))
+@pytest.mark.parametrize("entry,index,options", OPTION_SETS, ids=OPTION_IDS)
+def test_extreme_inputs_give_finite_values_and_gradients(entry, index, options, dtype):
+    case = CASES[entry.cls.__name__]
+    for y_true, y_pred in case.extremes_for.get(index, case.extremes):
+        what = f"{y_true.tolist()}, {y_pred.tolist()}"
+        value, grad = _finite_value_and_grad(entry.cls(**options, dtype=dtype), y_true, y_pred, DTYPES[dtype])
+        _, reference = _finite_value_and_grad(entry.cls(**options), y_true, y_pred, np.float32)
+        assert np.isfinite(value), f"value {value} on {what}"
+        assert np.all(np.isfinite(reference)), f"float32 gradient {reference} on {what}"
+        _assert_finite_where_representable(grad, reference, dtype, what)
+        zeros = np.zeros(to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred)).shape)
+        for reduction in ALL_REDUCTIONS:
+            loss = entry.cls(**options, reduction=reduction, dtype=dtype)
+            value, grad = _finite_value_and_grad(loss, y_true, y_pred, DTYPES[dtype], sample_weight=zeros)
+            assert np.all(value == 0) and np.all(grad == 0), f"all-zero weights, reduction={reduction}"
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision_is_computed_in_float32(dtype):
+    """Like torch.autocast for losses: half inputs in, float32 arithmetic and result out."""
+    loss = kl.MeanSquaredError(dtype=dtype)
+    y_true, y_pred = np.zeros((2, 3), DTYPES[dtype]), np.full((2, 3), 300.0, DTYPES[dtype])
+    value = loss(y_true, y_pred)  # 300**2 = 90000 overflows float16
+    assert keras.backend.standardize_dtype(value.dtype) == "float32"
+    assert float(value) == 90000.0
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_bad_options_raise_value_error_naming_the_argument(entry):
+    for kwargs, argument in CASES[entry.cls.__name__].bad_options:
+        with pytest.raises(ValueError, match=f"`{argument}`"):
+            entry.cls(**kwargs)
+        with pytest.raises(ValueError, match=f"`{argument}`"):
+            entry.function(*_inputs(entry), **kwargs)
+    with pytest.raises(ValueError, match=r"`reduction`.*'avg'.*'sum_over_batch_size'"):
+        entry.cls(reduction="avg")
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_mismatched_shapes_raise_with_both_shapes(entry):
+    y_true, y_pred = _inputs(entry, batch=4)
+    wrong = np.concatenate([y_true, y_true], axis=-1)  # (4, 6) against (4, 3) predictions
+    with pytest.raises(ValueError, match=re.escape("(4, 6)") + ".*" + re.escape("(4, 3)")):
+        entry.cls()(wrong, y_pred)
+
+
+def _model(entry, y_true, y_pred):
+    case = CASES[entry.cls.__name__]
+    inputs = keras.Input((4,))
+    x = keras.layers.Dense(int(np.prod(y_pred.shape[1:])), activation=case.activation)(inputs)
+    outputs = keras.layers.Reshape(y_pred.shape[1:])(x)
+    return keras.Model(inputs, outputs)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_compile_fit_save_load(entry, tmp_path):
+    """Compile by string (an alias Keras does not own), fit a step, save, load, same evaluate()."""
+    y_true, y_pred = _inputs(entry, batch=16, seed=1)
+    x = np.random.default_rng(2).normal(size=(16, 4)).astype("float32")
+    keras.utils.set_random_seed(0)
+    model = _model(entry, y_true, y_pred)
+    strings = [name for name in entry.names if name not in KERAS_OWNED_NAMES]
+    loss = strings[0] if strings else entry.cls()  # e.g. Poisson: every name is Keras's
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss=loss)
+    history = model.fit(x, y_true, batch_size=8, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    before = model.evaluate(x, y_true, verbose=0)
+    path = tmp_path / f"{entry.cls.__name__}.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert isinstance(loaded.loss, entry.cls) or loaded.loss == loss
+    np.testing.assert_allclose(loaded.evaluate(x, y_true, verbose=0), before, rtol=1e-6)
+
+
+def test_backend_is_the_one_asked_for():
+    import os
+
+    assert BACKEND == os.environ.get("KERAS_BACKEND", "tensorflow")
