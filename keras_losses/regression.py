@@ -389,6 +389,8 @@ def adaptive_robust(y_true: Any, y_pred: Any, *, alpha: float = 1.0, scale: floa
     squared = ops.square((y_pred - y_true) / scale)
     if alpha == 2:
         rho = 0.5 * squared
+    elif alpha == 1:  # sqrt(z**2 + 1) - 1, without its cancellation for small z
+        rho = squared / (ops.sqrt(squared + 1.0) + 1.0)
     elif alpha == 0:
         rho = ops.log1p(0.5 * squared)
     elif alpha == -math.inf:

@@ -114,3 +114,12 @@ CASES: dict[str, Case] = {
         bad_options=[({"alpha": math.nan}, "alpha"), ({"scale": 0.0}, "scale"), ({"scale": -1.0}, "scale")],
     ),
 }
+
+
+def build_model(class_name, output_shape, input_dim=4):
+    """A small model whose output has ``output_shape`` per sample, for the fit and save tests."""
+    import keras
+
+    inputs = keras.Input((input_dim,))
+    x = keras.layers.Dense(int(np.prod(output_shape)), activation=CASES[class_name].activation)(inputs)
+    return keras.Model(inputs, keras.layers.Reshape(tuple(output_shape))(x))

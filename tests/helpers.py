@@ -42,8 +42,15 @@ def max_relative_error(actual, expected) -> float:
     return float(np.max(np.abs(actual - expected), initial=0.0)) / (scale if scale > 1e-12 else 1.0)
 
 
-def assert_close(actual, expected, rtol: float, what: str = "value") -> float:
+#: Largest error seen per (loss, "value" | "gradient"); tests/conftest.py writes it out on request.
+MAX_ERRORS: dict[tuple[str, str], float] = {}
+
+
+def assert_close(actual, expected, rtol: float, what: str = "value", record: str | None = None) -> float:
     error = max_relative_error(actual, expected)
+    if record is not None:
+        key = (record, what)
+        MAX_ERRORS[key] = max(MAX_ERRORS.get(key, 0.0), error)
     assert error <= rtol, f"{what}: max relative error {error:.3g} > {rtol:g}\nactual={actual}\nexpected={expected}"
     return error
 

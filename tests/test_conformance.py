@@ -18,7 +18,7 @@ import pytest
 
 import keras_losses as kl
 from keras_losses.core.registry import KERAS_OWNED_NAMES
-from tests.cases import CASES
+from tests.cases import CASES, build_model
 from tests.helpers import ALL_REDUCTIONS, BACKEND, assert_close, to_numpy, value_and_grads
 
 ENTRIES = kl.entries()
@@ -163,21 +163,13 @@ def test_mismatched_shapes_raise_with_both_shapes(entry):
         entry.cls()(wrong, y_pred)
 
 
-def _model(entry, y_true, y_pred):
-    case = CASES[entry.cls.__name__]
-    inputs = keras.Input((4,))
-    x = keras.layers.Dense(int(np.prod(y_pred.shape[1:])), activation=case.activation)(inputs)
-    outputs = keras.layers.Reshape(y_pred.shape[1:])(x)
-    return keras.Model(inputs, outputs)
-
-
 @pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
 def test_compile_fit_save_load(entry, tmp_path):
     """Compile by string (an alias Keras does not own), fit a step, save, load, same evaluate()."""
     y_true, y_pred = _inputs(entry, batch=16, seed=1)
     x = np.random.default_rng(2).normal(size=(16, 4)).astype("float32")
     keras.utils.set_random_seed(0)
-    model = _model(entry, y_true, y_pred)
+    model = build_model(entry.cls.__name__, y_pred.shape[1:])
     strings = [name for name in entry.names if name not in KERAS_OWNED_NAMES]
     loss = strings[0] if strings else entry.cls()  # e.g. Poisson: every name is Keras's
     model.compile(optimizer=keras.optimizers.SGD(0.01), loss=loss)

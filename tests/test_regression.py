@@ -292,9 +292,9 @@ def test_matches_oracle(oracle, reduction, weighting, rng):
     cotangent = rng.normal(size=out_shape)
     expected, expected_grads = _reference_value_and_grads(oracle, y_true, parts, weight, reduction, cotangent)
     actual, actual_grads = _our_value_and_grads(loss, y_true, parts, weight, reduction, cotangent)
-    assert_close(actual, expected, VALUE_RTOL)
+    assert_close(actual, expected, VALUE_RTOL, record=oracle.cls.__name__)
     for got, want in zip(actual_grads, expected_grads, strict=True):
-        assert_close(got, want, GRAD_RTOL, "gradient")
+        assert_close(got, want, GRAD_RTOL, "gradient", record=oracle.cls.__name__)
 
 
 @pytest.mark.parametrize(

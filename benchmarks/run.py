@@ -1,0 +1,436 @@
+"""Forward+backward time and peak memory of each loss against the native loss and Keras's own.
+
+    bash benchmarks/run.sh                # every backend, writes benchmarks/RESULTS.md
+    bash benchmarks/run.sh --quick        # smaller sizes, fewer repeats (a smoke test)
+
+One child process per backend (``KERAS_BACKEND`` is fixed at import) measures
+every loss at every size; the parent merges their JSON into a Markdown table of
+ratios. "Native" is the framework's own formulation: ``torch.nn.functional``
+(eager) on torch, ``jax.numpy``/optax under ``jax.jit`` on JAX, and ``tf`` ops
+under ``tf.function(jit_compile=True)`` on TensorFlow; keras_losses and Keras's
+built-ins run the same way (eager torch, jitted JAX, XLA-compiled TF).
+
+Peak memory is the rise of the process's resident set during one forward and
+backward pass (Linux: ``VmHWM`` after resetting it through
+``/proc/self/clear_refs``), with glibc told to return every freed block over
+64 KiB to the system (``MALLOC_MMAP_THRESHOLD_``), so each pass starts clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import pathlib
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = pathlib.Path(__file__).parent
+BACKENDS = ("tensorflow", "jax", "torch")
+SIZES = (10_000, 100_000, 1_000_000, 10_000_000)
+QUICK_SIZES = (10_000, 1_000_000)
+FEATURES = 16  # inputs are (size / 16, 16)
+EPS = 1e-7
+LOG2 = math.log(2.0)
+
+# keras_losses class name -> (options, input kind, Keras built-in class name or None)
+LOSSES = {
+    "MeanSquaredError": ({}, "real", "MeanSquaredError"),
+    "MeanAbsoluteError": ({}, "real", "MeanAbsoluteError"),
+    "MeanAbsolutePercentageError": ({}, "real", "MeanAbsolutePercentageError"),
+    "MeanSquaredLogarithmicError": ({}, "positive", "MeanSquaredLogarithmicError"),
+    "L1Norm": ({}, "real", None),
+    "L2Norm": ({}, "real", None),
+    "Huber": ({"delta": 1.0}, "real", "Huber"),
+    "SmoothL1": ({"beta": 1.0}, "real", None),
+    "LogCosh": ({}, "real", "LogCosh"),
+    "Poisson": ({}, "positive", "Poisson"),
+    "PoissonNLL": ({}, "real", None),
+    "GaussianNLL": ({}, "gaussian", None),
+    "CosineSimilarity": ({}, "real", "CosineSimilarity"),
+    "Pinball": ({"tau": 0.9}, "real", None),
+    "MeanPairwiseSquaredError": ({}, "real", None),
+    "AdaptiveRobust": ({"alpha": 1.0, "scale": 1.0}, "real", None),
+}
+
+
+# --- native formulations, written once over a small array namespace ------------------------------
+
+
+def native_losses(ns):
+    """Each native loss as ``f(y_true, *preds) -> scalar`` with the default (mean) reduction."""
+    m = ns.mean
+    return {
+        "MeanSquaredError": lambda t, p: m(ns.square(p - t)),
+        "MeanAbsoluteError": lambda t, p: m(ns.abs(p - t)),
+        "MeanAbsolutePercentageError": lambda t, p: 100.0 * m(ns.abs(t - p) / ns.maximum(ns.abs(t), EPS)),
+        "MeanSquaredLogarithmicError": lambda t, p: m(
+            ns.square(ns.log1p(ns.maximum(p, EPS)) - ns.log1p(ns.maximum(t, EPS)))
+        ),
+        "L1Norm": lambda t, p: m(ns.sum(ns.abs(p - t), -1)),
+        "L2Norm": lambda t, p: m(ns.sqrt(ns.sum(ns.square(p - t), -1))),
+        "Huber": lambda t, p: m(_huber(ns, ns.abs(p - t), 1.0)),
+        "SmoothL1": lambda t, p: m(_huber(ns, ns.abs(p - t), 1.0)),
+        "LogCosh": lambda t, p: m(ns.abs(p - t) + ns.softplus(-2.0 * ns.abs(p - t)) - LOG2),
+        "Poisson": lambda t, p: m(p - t * ns.log(p + EPS)),
+        "PoissonNLL": lambda t, p: m(ns.exp(p) - t * p),
+        "GaussianNLL": lambda t, mean, var: m(
+            0.5 * (ns.log(ns.maximum(var, 1e-6)) + ns.square(mean - t) / ns.maximum(var, 1e-6))
+        ),
+        "CosineSimilarity": lambda t, p: -m(ns.sum(t * p, -1) / ns.sqrt(ns.sum(t * t, -1) * ns.sum(p * p, -1) + EPS)),
+        "Pinball": lambda t, p: m(ns.maximum(0.9 * (t - p), -0.1 * (t - p))),
+        "MeanPairwiseSquaredError": lambda t, p: m(
+            ns.sum(ns.square((p - t) - ns.mean((p - t), -1, keepdims=True)), -1) * (2.0 / (FEATURES - 1))
+        ),
+        "AdaptiveRobust": lambda t, p: m(ns.sqrt(ns.square(p - t) + 1.0) - 1.0),  # alpha = 1
+    }
+
+
+def _huber(ns, e, delta):
+    q = ns.minimum(e, delta)
+    return q * (e - 0.5 * q)
+
+
+class Namespace:
+    def __init__(self, **functions):
+        self.__dict__.update(functions)
+
+
+def torch_native():
+    import torch
+    import torch.nn.functional as F
+
+    ns = Namespace(
+        mean=lambda x, axis=None, keepdims=False: x.mean() if axis is None else x.mean(axis, keepdim=keepdims),
+        sum=lambda x, axis: x.sum(axis),
+        abs=torch.abs,
+        square=torch.square,
+        sqrt=torch.sqrt,
+        log=torch.log,
+        log1p=torch.log1p,
+        exp=torch.exp,
+        maximum=lambda x, c: torch.clamp_min(x, c) if isinstance(c, float) else torch.maximum(x, c),
+        minimum=lambda x, c: torch.clamp_max(x, c),
+        softplus=F.softplus,
+    )
+    losses = native_losses(ns)
+    # PyTorch's own fused losses where it has them: the speed to beat.
+    losses.update(
+        MeanSquaredError=lambda t, p: F.mse_loss(p, t),
+        MeanAbsoluteError=lambda t, p: F.l1_loss(p, t),
+        Huber=lambda t, p: F.huber_loss(p, t, delta=1.0),
+        SmoothL1=lambda t, p: F.smooth_l1_loss(p, t, beta=1.0),
+        PoissonNLL=lambda t, p: F.poisson_nll_loss(p, t),
+        GaussianNLL=lambda t, mean, var: F.gaussian_nll_loss(mean, t, var),
+        CosineSimilarity=lambda t, p: -F.cosine_similarity(t, p, dim=-1).mean(),
+        L2Norm=lambda t, p: torch.linalg.vector_norm(p - t, dim=-1).mean(),
+    )
+    return losses
+
+
+def jax_native():
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    ns = Namespace(
+        mean=jnp.mean,
+        sum=jnp.sum,
+        abs=jnp.abs,
+        square=jnp.square,
+        sqrt=jnp.sqrt,
+        log=jnp.log,
+        log1p=jnp.log1p,
+        exp=jnp.exp,
+        maximum=jnp.maximum,
+        minimum=jnp.minimum,
+        softplus=jax.nn.softplus,
+    )
+    losses = native_losses(ns)
+    losses.update(  # optax's where it has them
+        Huber=lambda t, p: jnp.mean(optax.losses.huber_loss(p, t, delta=1.0)),
+        LogCosh=lambda t, p: jnp.mean(optax.losses.log_cosh(p, t)),
+        CosineSimilarity=lambda t, p: -jnp.mean(optax.losses.cosine_similarity(p, t, epsilon=EPS)),
+    )
+    return losses
+
+
+def tf_native():
+    import tensorflow as tf
+
+    ns = Namespace(
+        mean=lambda x, axis=None, keepdims=False: tf.reduce_mean(x, axis, keepdims=keepdims),
+        sum=lambda x, axis: tf.reduce_sum(x, axis),
+        abs=tf.abs,
+        square=tf.square,
+        sqrt=tf.sqrt,
+        log=tf.math.log,
+        log1p=tf.math.log1p,
+        exp=tf.exp,
+        maximum=tf.maximum,
+        minimum=tf.minimum,
+        softplus=tf.nn.softplus,
+    )
+    return native_losses(ns)
+
+
+# --- measurement ---------------------------------------------------------------------------------
+
+
+def peak_rss_reset() -> int:
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # resets VmHWM to the current resident set
+    return _status("VmRSS")
+
+
+def _status(key: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+    raise KeyError(key)
+
+
+def measure(step, sync, min_repeats: int, budget_s: float) -> tuple[float, float]:
+    """(median seconds of one forward+backward, peak extra resident bytes of one)."""
+    sync(step())  # warm-up (and compile)
+    sync(step())
+    before = peak_rss_reset()
+    sync(step())
+    peak = max(0, _status("VmHWM") - before)
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_repeats or (time.perf_counter() - start < budget_s and len(times) < 200):
+        t0 = time.perf_counter()
+        sync(step())
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), peak
+
+
+def make_inputs(kind: str, size: int, seed: int = 0):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    shape = (size // FEATURES, FEATURES)
+    if kind == "positive":
+        return rng.uniform(0, 3, shape).astype("float32"), (rng.uniform(0.1, 3, shape).astype("float32"),)
+    if kind == "gaussian":
+        return rng.normal(size=shape).astype("float32"), (
+            rng.normal(size=shape).astype("float32"),
+            rng.uniform(0.1, 2, shape).astype("float32"),
+        )
+    return rng.normal(size=shape).astype("float32"), (rng.normal(size=shape).astype("float32"),)
+
+
+def child(backend: str, sizes, min_repeats: int, budget_s: float) -> list[dict]:
+    os.environ["KERAS_BACKEND"] = backend
+    import keras
+    import torch  # noqa: F401  (before tensorflow, if both load)
+
+    import keras_losses
+
+    natives = {"torch": torch_native, "jax": jax_native, "tensorflow": tf_native}[backend]()
+    grad_step, sync = _harness(backend)
+    rows = []
+    for name, (options, kind, keras_name) in LOSSES.items():
+        ours = getattr(keras_losses, name)(**options)
+        theirs = getattr(keras.losses, keras_name)(**options) if keras_name else None
+
+        def call_ours(t, *p, loss=ours):
+            return loss(t, p if len(p) > 1 else p[0])
+
+        implementations = {"keras_losses": call_ours, "native": natives[name]}
+        if theirs is not None:
+            implementations["keras"] = lambda t, *p, loss=theirs: loss(t, p[0])
+        for size in sizes:
+            y_true, preds = make_inputs(kind, size)
+            row = {"backend": backend, "loss": name, "size": size}
+            for label, function in implementations.items():
+                step = grad_step(function, y_true, preds)
+                seconds, peak = measure(step, sync, min_repeats, budget_s)
+                row[label] = {"seconds": seconds, "peak_bytes": peak}
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    return rows
+
+
+def _harness(backend: str):
+    """(make a forward+backward step, wait for its result) for one backend."""
+    if backend == "torch":
+        import torch
+
+        torch.set_grad_enabled(True)
+
+        def grad_step(function, y_true, preds):
+            t = torch.from_numpy(y_true)
+            ps = [torch.from_numpy(p).requires_grad_(True) for p in preds]
+
+            def step():
+                for p in ps:
+                    p.grad = None
+                loss = function(t, *ps)
+                loss.backward()
+                return ps[0].grad
+
+            return step
+
+        return grad_step, lambda x: None
+    if backend == "jax":
+        import jax
+
+        def grad_step(function, y_true, preds):
+            t = jax.device_put(y_true)
+            ps = tuple(jax.device_put(p) for p in preds)
+            compiled = jax.jit(jax.grad(lambda ps, t: function(t, *ps)))
+            return lambda: compiled(ps, t)
+
+        return grad_step, jax.block_until_ready
+    import tensorflow as tf
+
+    def grad_step(function, y_true, preds):
+        t = tf.constant(y_true)
+        ps = [tf.constant(p) for p in preds]
+
+        @tf.function(jit_compile=True)
+        def compiled(t, ps):
+            with tf.GradientTape() as tape:
+                tape.watch(ps)
+                loss = function(t, *ps)
+            return tape.gradient(loss, ps)
+
+        return lambda: compiled(t, ps)
+
+    return grad_step, lambda x: [g.numpy() for g in x]
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+def _ratio(row, label, other, key):
+    if other not in row or label not in row:
+        return None
+    b = row[other][key]
+    return row[label][key] / b if b > 0 else None
+
+
+def _fmt(x, digits=2):
+    return "—" if x is None else f"{x:.{digits}f}×"
+
+
+def machine_description() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+WHY = {
+    "torch": (
+        "torch eager runs one kernel (and one pass over memory) per op. torch.nn.functional's losses are"
+        " single fused C++ kernels with hand-written backward passes; every keras.ops loss, Keras's own"
+        " included, is a chain of 3-8 elementwise ops plus the reduction, each a separate pass, so it"
+        " cannot reach ≤1.1× native without a custom kernel, which keras.ops does not offer. The"
+        " comparison that keras.ops can win is against Keras's built-in."
+    ),
+}
+
+
+def write_report(rows: list[dict], path: pathlib.Path, versions: dict) -> None:
+    lines = [
+        "# Benchmarks: forward + backward",
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {machine_description()}.",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
+        "Command: `bash benchmarks/run.sh` (see `benchmarks/run.py` for the method).",
+        "",
+        "Ratios are keras_losses / reference: below 1 is faster (or smaller). Time is the median"
+        " forward+backward of the mean-reduced loss w.r.t. the predictions; memory is the peak rise of the"
+        " resident set during one pass. Inputs are float32 `(size / 16, 16)`.",
+        "Targets: ≤1.0× Keras's built-in, ≤1.1× native, at ≥1M elements.",
+        "",
+    ]
+    for backend in BACKENDS:
+        sub = [r for r in rows if r["backend"] == backend]
+        if not sub:
+            continue
+        native = {
+            "torch": "torch.nn.functional / torch (eager)",
+            "jax": "jax.numpy / optax (jit)",
+            "tensorflow": "tf ops (tf.function, jit_compile=True)",
+        }[backend]
+        lines += [f"## {backend}: native is {native}", ""]
+        lines += [
+            "| loss | elements | keras_losses ms | time vs native | time vs Keras"
+            " | memory vs native | memory vs Keras |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        misses = []
+        for row in sub:
+            ms = row["keras_losses"]["seconds"] * 1e3
+            big = row["size"] >= 1_000_000
+            t_native = _ratio(row, "keras_losses", "native", "seconds")
+            t_keras = _ratio(row, "keras_losses", "keras", "seconds")
+            m_native = _ratio(row, "keras_losses", "native", "peak_bytes") if big else None
+            m_keras = _ratio(row, "keras_losses", "keras", "peak_bytes") if big else None
+            lines.append(
+                f"| {row['loss']} | {row['size']:,} | {ms:.3f} | {_fmt(t_native)} | {_fmt(t_keras)} |"
+                f" {_fmt(m_native)} | {_fmt(m_keras)} |"
+            )
+            if big and ((t_native or 0) > 1.1 or (t_keras or 0) > 1.0):
+                misses.append((row["loss"], row["size"], t_native, t_keras))
+        lines.append("")
+        if misses:
+            lines.append(f"Targets missed on {backend} at ≥1M elements:")
+            lines.append("")
+            for loss, size, tn, tk in misses:
+                lines.append(f"- {loss} at {size:,}: {_fmt(tn)} native, {_fmt(tk)} Keras.")
+            lines.append("")
+            if backend in WHY:
+                lines += [f"Why: {WHY[backend]}", ""]
+    path.write_text("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
+    parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
+    parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args()
+    sizes = QUICK_SIZES if args.quick else SIZES
+    repeats, budget = (3, 0.1) if args.quick else (7, 1.0)
+    if args.child:
+        print(json.dumps(child(args.child, sizes, repeats, budget)))
+        return
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="65536", TF_CPP_MIN_LOG_LEVEL="3")
+    rows = []
+    for backend in args.backends:
+        print(f"==> {backend}", file=sys.stderr, flush=True)
+        command = [sys.executable, __file__, "--child", backend] + (["--quick"] if args.quick else [])
+        out = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, text=True).stdout
+        rows += json.loads(out.strip().splitlines()[-1])
+    raw = HERE / "raw"
+    raw.mkdir(exist_ok=True)
+    (raw / "results.json").write_text(json.dumps(rows, indent=1))
+    from importlib.metadata import version
+
+    versions = {p: version(p) for p in ("keras", "tensorflow-cpu", "jax", "optax", "torch")}
+    write_report(rows, pathlib.Path(args.output), versions)
+    print(f"wrote {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""A `.keras` file saved under this backend loads and evaluates equally under the other two."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+
+import keras_losses as kl
+from keras_losses.core.registry import KERAS_OWNED_NAMES
+from tests.cases import CASES, build_model
+from tests.helpers import BACKEND
+
+OTHER_BACKENDS = [b for b in ("tensorflow", "jax", "torch") if b != BACKEND]
+
+# Runs in a fresh process under another backend: load every model, evaluate on the saved data.
+LOADER = textwrap.dedent(
+    """
+    import json, pathlib, sys
+    import torch  # before tensorflow
+    import keras, numpy as np
+    import keras_losses
+    folder = pathlib.Path(sys.argv[1])
+    results = {}
+    for path in sorted(folder.glob("*.keras")):
+        data = np.load(path.with_suffix(".npz"))
+        model = keras.saving.load_model(path)
+        loss = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
+        results[path.stem] = {
+            "loss": type(loss).__name__,
+            "value": float(model.evaluate(data["x"], data["y"], verbose=0)),
+        }
+    print("RESULTS" + json.dumps(results))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def saved_models(tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"saved_under_{BACKEND}")
+    expected = {}
+    rng = np.random.default_rng(5)
+    for entry in kl.entries():
+        name = entry.cls.__name__
+        y_true, y_pred = CASES[name].inputs(rng, 16)
+        x = rng.normal(size=(16, 4)).astype("float32")
+        keras.utils.set_random_seed(1)
+        model = build_model(name, y_pred.shape[1:])
+        strings = [n for n in entry.names if n not in KERAS_OWNED_NAMES]
+        model.compile(optimizer="adam", loss=strings[0] if strings else entry.cls())
+        model.fit(x, y_true.astype("float32"), epochs=1, batch_size=8, verbose=0)
+        model.save(folder / f"{name}.keras")
+        np.savez(folder / f"{name}.npz", x=x, y=y_true.astype("float32"))
+        expected[name] = float(model.evaluate(x, y_true.astype("float32"), verbose=0))
+    return folder, expected
+
+
+@pytest.fixture(scope="module")
+def loaded_elsewhere(saved_models):
+    """Start one loader per other backend, side by side; collect their results."""
+    folder, _ = saved_models
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    runs = {}
+    for other in OTHER_BACKENDS:
+        env = dict(os.environ, KERAS_BACKEND=other, TF_CPP_MIN_LOG_LEVEL="3")
+        env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+        runs[other] = subprocess.Popen(
+            [sys.executable, "-c", LOADER, str(folder)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    return {other: run.communicate(timeout=900) + (run.returncode,) for other, run in runs.items()}
+
+
+@pytest.mark.parametrize("other", OTHER_BACKENDS)
+def test_keras_files_load_and_evaluate_equally_on_other_backends(saved_models, loaded_elsewhere, other):
+    _, expected = saved_models
+    stdout, stderr, returncode = loaded_elsewhere[other]
+    assert returncode == 0, stderr[-3000:]
+    line = next(line for line in stdout.splitlines() if line.startswith("RESULTS"))
+    results = json.loads(line[len("RESULTS") :])
+    assert sorted(results) == sorted(expected)
+    for name, value in expected.items():
+        assert results[name]["loss"] == name, results[name]
+        np.testing.assert_allclose(results[name]["value"], value, rtol=1e-5, err_msg=f"{name} saved on {BACKEND}")
