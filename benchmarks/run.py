@@ -275,7 +275,10 @@ def _harness(backend: str):
                     p.grad = None
                 loss = function(t, *ps)
                 loss.backward()
-                return ps[0].grad
+                grads = [p.grad for p in ps]
+                for p in ps:
+                    p.grad = None  # freed once the caller drops the result
+                return grads
 
             return step
 

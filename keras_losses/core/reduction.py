@@ -15,6 +15,7 @@ Both return 0, not NaN, when every weight is zero.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from keras import ops
@@ -52,7 +53,19 @@ def _same_rank(values: Any, weight: Any) -> tuple[Any, Any]:
 
 
 def _size(x: Any, dtype: str) -> Any:
+    """The number of elements: a Python int when the shape is static (no op at all)."""
+    shape = tuple(x.shape)
+    if None not in shape:
+        return math.prod(shape)
     return ops.cast(ops.prod(ops.convert_to_tensor(ops.shape(x), dtype="int32")), dtype)
+
+
+def _mean(values: Any) -> Any:
+    """Mean over every element (0 for no elements); one op when the shape is static."""
+    size = _size(values, values.dtype)
+    if isinstance(size, int):
+        return ops.mean(values) if size else ops.sum(values)
+    return divide_no_nan(ops.sum(values), size)
 
 
 def reduce_loss(
@@ -77,7 +90,7 @@ def reduce_loss(
     if mask is not None:
         if reduction in ("sum_over_batch_size", "mean"):
             # Keras: valid entries weigh total/valid, so the mean is over them.
-            scale = divide_no_nan(_size(mask, dtype), ops.sum(ops.cast(mask, dtype)))
+            scale = divide_no_nan(ops.cast(_size(mask, dtype), dtype), ops.sum(ops.cast(mask, dtype)))
             mask_weight = ops.where(ops.cast(mask, "bool"), scale, ops.zeros_like(scale))
         else:
             mask_weight = ops.cast(mask, dtype)
@@ -92,16 +105,14 @@ def reduce_loss(
 
     if reduction in (None, "none") or tuple(values.shape) in ((), (0,)):
         return values
-    total = ops.sum(values)
     if reduction == "sum":
-        return total
-    if reduction in ("weighted_mean", "sum_by_nonzero_weights"):
-        if weight is None:
-            return divide_no_nan(total, _size(values, dtype))
-        weight = ops.broadcast_to(weight, ops.shape(values))
-        if reduction == "weighted_mean":
-            return divide_no_nan(total, ops.sum(weight))
-        return divide_no_nan(total, ops.sum(ops.cast(ops.not_equal(weight, 0), dtype)))
-    if reduction == "mean_with_sample_weight" and weight is not None:
+        return ops.sum(values)
+    if weight is None or reduction in ("sum_over_batch_size", "mean"):
+        return _mean(values)
+    total = ops.sum(values)
+    if reduction == "mean_with_sample_weight":  # Keras: the weights as given, not broadcast
         return divide_no_nan(total, ops.sum(weight))
-    return divide_no_nan(total, _size(values, dtype))
+    weight = ops.broadcast_to(weight, ops.shape(values))
+    if reduction == "weighted_mean":
+        return divide_no_nan(total, ops.sum(weight))
+    return divide_no_nan(total, ops.sum(ops.cast(ops.not_equal(weight, 0), dtype)))  # sum_by_nonzero_weights
