@@ -74,6 +74,7 @@ class Loss(keras.losses.Loss):
         dtype = "float32" if self.dtype in _HALF_DTYPES else self.dtype
 
         def convert(x: Any) -> Any:
+            # Rounded to the loss's dtype, as in Keras; half precision then computes in float32.
             x = ops.convert_to_tensor(x, dtype=self.dtype)
             return ops.cast(x, dtype) if dtype != self.dtype else x
 
