@@ -196,6 +196,9 @@ def test_option_errors_name_argument_value_and_allowed():
         kl.SmoothL1(beta=-1)
     with pytest.raises(ValueError, match=r"`tau`: 1\.5\. Expected a number \(or one per output\) in \[0, 1\]"):
         kl.Pinball(tau=1.5)
+    for not_a_number in ("big", None, True, [0.1, "x"]):
+        with pytest.raises(ValueError, match="`delta`"):
+            kl.Huber(delta=not_a_number)
 
 
 # --- the library imports no framework ----------------------------------------------------------

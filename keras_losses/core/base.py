@@ -93,15 +93,10 @@ class Loss(keras.losses.Loss):
         config = {
             "name": self.name,
             "reduction": self.reduction,
-            "dtype": self.dtype_policy_name,
+            "dtype": self._dtype_policy.name,  # Keras's own get_config drops it
         }
         config.update({key: _to_config_value(value) for key, value in self._options.items()})
         return config
-
-    @property
-    def dtype_policy_name(self) -> str:
-        """The name of the dtype policy (``"float32"``, ``"mixed_float16"``, ...)."""
-        return self._dtype_policy.name
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Loss:
