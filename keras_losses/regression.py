@@ -626,12 +626,11 @@ def mean_pairwise_squared_error(y_true: Any, y_pred: Any) -> Any:
         error = ops.expand_dims(error, -1)
     feature_shape = tuple(error.shape[1:])
     if None in feature_shape:  # only known when the graph runs
-        count = ops.cast(ops.prod(ops.shape(error)[1:]), error.dtype)
+        error = ops.reshape(error, (ops.shape(error)[0], -1))
+        count = ops.cast(ops.shape(error)[1], error.dtype)
     else:
         count = math.prod(feature_shape)
-    error = ops.reshape(
-        error, (-1, math.prod(feature_shape)) if None not in feature_shape else (ops.shape(error)[0], -1)
-    )
+        error = ops.reshape(error, (-1, count))
     centred = error - ops.mean(error, axis=-1, keepdims=True)
     sum_squares = ops.sum(ops.square(centred), axis=-1)
     # One value per sample has no pairs: the loss is 0, with the graph still connected.

@@ -90,7 +90,7 @@ def reduce_loss(
     if mask is not None:
         if reduction in ("sum_over_batch_size", "mean"):
             # Keras: valid entries weigh total/valid, so the mean is over them.
-            scale = divide_no_nan(ops.cast(_size(mask, dtype), dtype), ops.sum(ops.cast(mask, dtype)))
+            scale = divide_no_nan(_size(mask, dtype), ops.sum(ops.cast(mask, dtype)))
             mask_weight = ops.where(ops.cast(mask, "bool"), scale, ops.zeros_like(scale))
         else:
             mask_weight = ops.cast(mask, dtype)

@@ -114,11 +114,11 @@ def same_shape(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
     return y_true, y_pred
 
 
-def check_shapes_match(y_true: Any, y_pred: Any, what: tuple[str, str] = ("y_true", "y_pred")) -> None:
+def check_shapes_match(y_true: Any, y_pred: Any) -> None:
     """Raise ``ValueError`` unless the two static shapes agree (``None`` matches any)."""
     a, b = tuple(y_true.shape), tuple(y_pred.shape)
     if len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True)):
         raise ValueError(
-            f"`{what[0]}` and `{what[1]}` must have the same shape, got "
-            f"{what[0]}.shape={_shape_str(a)} and {what[1]}.shape={_shape_str(b)}."
+            "`y_true` and `y_pred` must have the same shape, got "
+            f"y_true.shape={_shape_str(a)} and y_pred.shape={_shape_str(b)}."
         )
