@@ -10,7 +10,8 @@ Strings work in ``model.compile`` for every name Keras does not already own;
 ``keras_losses.get(name)`` resolves every name, Keras's too, to our losses.
 """
 
-from keras_losses import regression
+from keras_losses import classification, regression
+from keras_losses.classification import *  # noqa: F403 - the public classification API
 from keras_losses.core.base import Loss
 from keras_losses.core.reduction import REDUCTIONS
 from keras_losses.core.registry import entries, get, names, register_loss
@@ -18,4 +19,13 @@ from keras_losses.regression import *  # noqa: F403 - the public regression API
 
 __version__ = "0.1.0"
 
-__all__ = ["REDUCTIONS", "Loss", "entries", "get", "names", "register_loss", *regression.__all__]
+__all__ = [
+    "REDUCTIONS",
+    "Loss",
+    "entries",
+    "get",
+    "names",
+    "register_loss",
+    *classification.__all__,
+    *regression.__all__,
+]

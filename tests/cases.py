@@ -49,6 +49,70 @@ GAUSSIAN_EXTREMES = [
 ]
 
 
+def _softmax(x):
+    e = np.exp(x - x.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def binary_inputs(rng, batch):
+    return rng.integers(0, 2, (batch, 3)).astype("float64"), rng.uniform(0.05, 0.95, (batch, 3))
+
+
+def soft_binary_inputs(rng, batch):
+    return rng.uniform(0, 1, (batch, 3)), rng.uniform(0.05, 0.95, (batch, 3))
+
+
+def onehot_inputs(rng, batch):
+    return np.eye(3)[rng.integers(0, 3, batch)], _softmax(rng.normal(0, 1, (batch, 3)))
+
+
+def distribution_inputs(rng, batch):
+    return _softmax(rng.normal(0, 1, (batch, 3))), _softmax(rng.normal(0, 1, (batch, 3)))
+
+
+def label_inputs(rng, batch):
+    return rng.integers(0, 3, batch).astype("float64"), _softmax(rng.normal(0, 1, (batch, 3)))
+
+
+def sign_inputs(rng, batch):
+    return rng.choice([-1.0, 1.0], (batch, 3)), rng.normal(0, 1, (batch, 3))
+
+
+def margin_label_inputs(rng, batch):
+    return rng.integers(0, 3, batch).astype("float64"), rng.normal(0, 1, (batch, 3))
+
+
+def multilabel_index_inputs(rng, batch):
+    rows = [rng.permutation(3)[: rng.integers(1, 3)].tolist() for _ in range(batch)]
+    return np.array([r + [-1] * (3 - len(r)) for r in rows], "float64"), rng.normal(0, 1, (batch, 3))
+
+
+PROB_EXTREMES = [
+    (np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]), np.array([[0.0, 1.0, 1.0], [0.0, 1.0, 0.0]])),
+]
+LOGIT_BINARY_EXTREMES = [
+    (np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]), np.array([[-BIG, BIG, BIG], [-BIG, BIG, 0.0]])),
+]
+ONEHOT_EXTREMES = [
+    (np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), np.array([[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]])),
+]
+ONEHOT_LOGIT_EXTREMES = [
+    (np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), np.array([[-BIG, BIG, 0.0], [0.0, BIG, -BIG]])),
+]
+LABEL_EXTREMES = [(np.array([0.0, 1.0]), np.array([[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]))]
+LABEL_LOGIT_EXTREMES = [(np.array([0.0, 1.0]), np.array([[-BIG, BIG, 0.0], [0.0, BIG, -BIG]]))]
+# Every label ignored (ignore_index=-1): value 0, gradient 0.
+IGNORED_EXTREMES = [(np.array([-1.0, -1.0]), np.array([[-BIG, BIG, 0.0], [0.0, BIG, -BIG]]))]
+LOG_PROB_EXTREMES = [(np.array([0.0, 1.0]), np.array([[-BIG, 0.0, -BIG], [-BIG, 0.0, -BIG]]))]
+SIGN_EXTREMES = [
+    (np.array([[1.0, -1.0, 1.0], [-1.0, 1.0, 1.0]]), np.array([[-BIG, BIG, BIG], [BIG, -BIG, 0.0]])),
+]
+MARGIN_LABEL_EXTREMES = [(np.array([0.0, 2.0]), np.array([[-BIG, BIG, 0.0], [BIG, 0.0, -BIG]]))]
+MULTILABEL_INDEX_EXTREMES = [
+    (np.array([[0.0, 2.0, -1.0], [1.0, -1.0, 0.0]]), np.array([[-BIG, BIG, 0.0], [BIG, 0.0, -BIG]])),
+]
+
+
 @dataclasses.dataclass(frozen=True)
 class Case:
     #: ``(rng, batch) -> (y_true, y_pred)`` as one model output would give them.
@@ -112,6 +176,135 @@ CASES: dict[str, Case] = {
             {"alpha": 0.5, "scale": 0.1},
         ],
         bad_options=[({"alpha": math.nan}, "alpha"), ({"scale": 0.0}, "scale"), ({"scale": -1.0}, "scale")],
+    ),
+    # --- classification ---
+    "BinaryCrossentropy": Case(
+        inputs=binary_inputs,
+        extremes=PROB_EXTREMES,
+        option_sets=[
+            {},
+            {"from_logits": True},
+            {"from_logits": True, "pos_weight": [0.5, 2.0, 3.0], "label_smoothing": 0.1},
+            {"pos_weight": 2.0, "label_smoothing": 0.2},
+        ],
+        extremes_for={1: LOGIT_BINARY_EXTREMES, 2: LOGIT_BINARY_EXTREMES},
+        bad_options=[
+            ({"label_smoothing": 1.5}, "label_smoothing"),
+            ({"pos_weight": -1.0}, "pos_weight"),
+            ({"from_logits": "yes"}, "from_logits"),
+        ],
+        activation="sigmoid",
+    ),
+    "BalancedBinaryCrossentropy": Case(
+        inputs=binary_inputs,
+        extremes=PROB_EXTREMES,
+        option_sets=[{}, {"from_logits": True}, {"beta": 0.3}],
+        extremes_for={1: LOGIT_BINARY_EXTREMES},
+        bad_options=[({"beta": 2.0}, "beta")],
+        activation="sigmoid",
+    ),
+    "CategoricalCrossentropy": Case(
+        inputs=onehot_inputs,
+        extremes=ONEHOT_EXTREMES,
+        option_sets=[
+            {},
+            {"from_logits": True, "label_smoothing": 0.1},
+            {"class_weight": [1.0, 2.0, 0.5], "label_smoothing": 0.2},
+        ],
+        extremes_for={1: ONEHOT_LOGIT_EXTREMES},
+        bad_options=[({"label_smoothing": -0.1}, "label_smoothing"), ({"class_weight": [1.0, -2.0]}, "class_weight")],
+        activation="softmax",
+    ),
+    "SparseCategoricalCrossentropy": Case(
+        inputs=label_inputs,
+        extremes=LABEL_EXTREMES,
+        option_sets=[
+            {},
+            {"from_logits": True},
+            {"from_logits": True, "ignore_index": -1, "class_weight": [1.0, 2.0, 0.5], "label_smoothing": 0.1},
+            {"ignore_index": 2, "class_weight": [1.0, 2.0, 0.5], "label_smoothing": 0.2},
+        ],
+        extremes_for={1: LABEL_LOGIT_EXTREMES, 2: LABEL_LOGIT_EXTREMES + IGNORED_EXTREMES},
+        bad_options=[({"ignore_index": 1.5}, "ignore_index"), ({"axis": "classes"}, "axis")],
+        activation="softmax",
+    ),
+    "NegativeLogLikelihood": Case(
+        inputs=label_inputs,
+        extremes=LOG_PROB_EXTREMES,
+        option_sets=[{}, {"ignore_index": -1, "class_weight": [1.0, 2.0, 0.5]}],
+        extremes_for={1: LOG_PROB_EXTREMES + IGNORED_EXTREMES},
+        bad_options=[({"ignore_index": "none"}, "ignore_index"), ({"class_weight": [math.nan]}, "class_weight")],
+        activation="log_softmax",
+    ),
+    "KLDivergence": Case(
+        inputs=distribution_inputs,
+        extremes=ONEHOT_EXTREMES,
+        option_sets=[{}, {"log_input": True}, {"log_input": True, "log_target": True}, {"log_target": True}],
+        extremes_for={
+            1: [(np.array([[1.0, 0.0, 0.0]]), np.array([[-BIG, 0.0, -BIG]]))],
+            2: [(np.array([[0.0, -BIG, -BIG]]), np.array([[-BIG, 0.0, -BIG]]))],
+            3: [(np.array([[0.0, -BIG, -BIG]]), np.array([[0.0, 1.0, 0.0]]))],
+        },
+        bad_options=[({"log_input": 1}, "log_input")],
+        activation="softmax",
+    ),
+    "BinaryFocalCrossentropy": Case(
+        inputs=binary_inputs,
+        extremes=PROB_EXTREMES,
+        option_sets=[
+            {},
+            {"from_logits": True},
+            {"from_logits": True, "gamma": 0.5, "alpha": None, "label_smoothing": 0.1},
+            {"gamma": 0.0, "alpha": 0.75},
+        ],
+        extremes_for={1: LOGIT_BINARY_EXTREMES, 2: LOGIT_BINARY_EXTREMES},
+        bad_options=[({"gamma": -1.0}, "gamma"), ({"alpha": 1.5}, "alpha")],
+        activation="sigmoid",
+    ),
+    "CategoricalFocalCrossentropy": Case(
+        inputs=onehot_inputs,
+        extremes=ONEHOT_EXTREMES,
+        option_sets=[
+            {},
+            {"from_logits": True, "alpha": [0.25, 0.5, 0.25], "gamma": 0.5},
+            {"gamma": 0.0, "alpha": None, "label_smoothing": 0.1},
+        ],
+        extremes_for={1: ONEHOT_LOGIT_EXTREMES},
+        bad_options=[({"gamma": math.inf}, "gamma"), ({"alpha": [0.5, -0.5]}, "alpha")],
+        activation="softmax",
+    ),
+    "SparseCategoricalFocalCrossentropy": Case(
+        inputs=label_inputs,
+        extremes=LABEL_EXTREMES,
+        option_sets=[{}, {"from_logits": True, "alpha": [0.25, 0.5, 0.25], "gamma": 0.5, "ignore_index": -1}],
+        extremes_for={1: LABEL_LOGIT_EXTREMES + IGNORED_EXTREMES},
+        bad_options=[({"gamma": -0.5}, "gamma"), ({"ignore_index": None, "alpha": 2.0}, "alpha")],
+        activation="softmax",
+    ),
+    "PolyCrossentropy": Case(
+        inputs=onehot_inputs,
+        extremes=ONEHOT_EXTREMES,
+        option_sets=[{}, {"from_logits": True, "epsilon": -1.0, "label_smoothing": 0.1}, {"epsilon": 2.0}],
+        extremes_for={1: ONEHOT_LOGIT_EXTREMES},
+        bad_options=[({"epsilon": -2.0}, "epsilon")],
+        activation="softmax",
+    ),
+    "Hinge": Case(inputs=sign_inputs, extremes=SIGN_EXTREMES),
+    "SquaredHinge": Case(inputs=sign_inputs, extremes=SIGN_EXTREMES),
+    "CategoricalHinge": Case(inputs=onehot_inputs, extremes=ONEHOT_LOGIT_EXTREMES),
+    "MultiMargin": Case(
+        inputs=margin_label_inputs,
+        extremes=MARGIN_LABEL_EXTREMES,
+        option_sets=[{}, {"p": 2, "margin": 0.5, "class_weight": [1.0, 2.0, 0.5]}],
+        bad_options=[({"p": 3}, "p"), ({"margin": math.nan}, "margin")],
+    ),
+    "MultiLabelMargin": Case(inputs=multilabel_index_inputs, extremes=MULTILABEL_INDEX_EXTREMES),
+    "SoftMargin": Case(inputs=sign_inputs, extremes=SIGN_EXTREMES),
+    "MultiLabelSoftMargin": Case(
+        inputs=binary_inputs,
+        extremes=LOGIT_BINARY_EXTREMES,
+        option_sets=[{}, {"class_weight": [1.0, 2.0, 0.5]}],
+        bad_options=[({"class_weight": "balanced"}, "class_weight")],
     ),
 }
 

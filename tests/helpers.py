@@ -121,36 +121,46 @@ def numeric_grad(fn: Callable[[np.ndarray], float], x: np.ndarray, step: float =
     return grad
 
 
-def reduce_reference(values, sample_weight, reduction):
+def reduce_reference(values, sample_weight, reduction, element_weight=None, valid=None):
     """Reductions written from Keras's, TF1's and PyTorch's definitions.
 
     Works on NumPy arrays and torch tensors alike (operators only).
     ``sample_weight`` is ``None`` or has the shape of ``values`` or of its
-    leading axes.
+    leading axes. ``element_weight`` (class weights of the labels, already
+    inside ``values``) counts in the PyTorch and TF1 denominators; ``valid``
+    (labels not ignored) is a Keras mask: means are over the valid values.
     """
+    as_values = (lambda x: torch.tensor(x)) if isinstance(values, torch.Tensor) else (lambda x: x)
     if sample_weight is None:
         weight = values * 0 + 1
-        weighted = values
     else:
         weight = sample_weight
         while len(weight.shape) < len(values.shape):
             weight = weight[..., None]
         weight = weight + values * 0  # broadcast to the values' shape
-        weighted = values * weight
+    if valid is not None:
+        weight = weight * as_values(valid.astype("float64"))
+    weighted = values * weight
     if reduction in ("none", None):
         return weighted
     total = weighted.sum()
-    size = int(np.prod(values.shape))
+    count = int(np.prod(values.shape)) if valid is None else int(valid.sum())
     if reduction == "sum":
         return total
     if reduction in ("sum_over_batch_size", "mean"):
-        return total / size
+        return total / count if count else total * 0
     if reduction == "mean_with_sample_weight":
-        return total / (sample_weight.sum() if sample_weight is not None else size)
+        if sample_weight is None and valid is None:
+            return total / count
+        given = sample_weight if valid is None else weight  # Keras: the weights as given, not broadcast
+        return total / given.sum() if float(given.sum()) else total * 0
+    if element_weight is not None:
+        weight = weight * as_values(element_weight)
     if reduction == "weighted_mean":
-        return total / weight.sum()
+        return total / weight.sum() if float(weight.sum()) else total * 0
     if reduction == "sum_by_nonzero_weights":
-        return total / (weight != 0).sum()
+        nonzero = (weight != 0).sum()
+        return total / nonzero if int(nonzero) else total * 0
     raise ValueError(reduction)
 
 

@@ -158,9 +158,14 @@ def test_bad_options_raise_value_error_naming_the_argument(entry):
 @pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
 def test_mismatched_shapes_raise_with_both_shapes(entry):
     y_true, y_pred = _inputs(entry, batch=4)
-    wrong = np.concatenate([y_true, y_true], axis=-1)  # (4, 6) against (4, 3) predictions
-    with pytest.raises(ValueError, match=re.escape("(4, 6)") + ".*" + re.escape("(4, 3)")):
+    wrong = np.concatenate([y_true, y_true], axis=-1)  # e.g. (4, 6) against (4, 3), or labels (8,)
+    # Both shapes are named: the wrong one, then the predictions' (the mean's, for stacked inputs).
+    with pytest.raises(ValueError, match=re.escape(_shape(wrong.shape)) + r".*y_pred\.shape=\(4, 3\)"):
         entry.cls()(wrong, y_pred)
+
+
+def _shape(shape):
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)

@@ -8,9 +8,7 @@ compared on the current backend in float32 as well.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from collections.abc import Callable
 
 import keras
 import numpy as np
@@ -24,20 +22,23 @@ from tests.helpers import (
     GRAD_RTOL,
     VALUE_RTOL,
     assert_close,
-    numeric_grad,
-    reduce_reference,
-    scalarize,
     to_numpy,
     value_and_grads,
+)
+from tests.oracle import (
+    WEIGHTINGS,
+    Oracle,
+    assert_same_as_keras,
+    check_oracle,
+    make_inputs,
+    our_value_and_grads,
+    real_inputs,
+    reference_value_and_grads,
 )
 
 EPS = 1e-7  # keras.config.epsilon()
 
 # --- inputs -----------------------------------------------------------------------------------
-
-
-def real_inputs(rng, shape):
-    return rng.normal(0, 2, shape), rng.normal(0, 2, shape)
 
 
 def rate_inputs(rng, shape):
@@ -104,20 +105,6 @@ def np_pairwise(t, p):
         pairs = [(d[k, i] - d[k, j]) ** 2 for i in range(n) for j in range(i + 1, n)]
         out[k] = np.mean(pairs) if pairs else 0.0
     return out
-
-
-@dataclasses.dataclass(frozen=True)
-class Oracle:
-    cls: type
-    options: dict
-    reference: Callable  # (y_true, y_pred) -> per-sample values
-    inputs: Callable = real_inputs
-    kind: str = "numpy"  # "numpy": finite-difference gradients; "torch": autograd
-
-    @property
-    def id(self):
-        options = ",".join(f"{k}={v}" for k, v in self.options.items())
-        return f"{self.cls.__name__}({options})"
 
 
 ORACLES = [
@@ -221,61 +208,6 @@ ORACLES = [
     ],
 ]
 
-WEIGHTINGS = ("none", "per_sample")
-
-
-def _make_inputs(oracle, rng, shape):
-    y_true, y_pred = oracle.inputs(rng, shape)
-    parts = list(y_pred) if isinstance(y_pred, tuple) else [y_pred]
-    return y_true, parts
-
-
-def _reference_value_and_grads(oracle, y_true, parts, weight, reduction, cotangent):
-    """float64 value and gradients w.r.t. the prediction parts."""
-    if oracle.kind == "torch":
-        t = torch.tensor(y_true, dtype=torch.float64)
-        ps = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in parts]
-        w = None if weight is None else torch.tensor(weight, dtype=torch.float64)
-        pred = tuple(ps) if len(ps) > 1 else ps[0]
-        values = reduce_reference(oracle.reference(t, pred), w, reduction)
-        scalarize(values, reduction, None if cotangent is None else torch.tensor(cotangent)).backward()
-        return values.detach().numpy(), [p.grad.numpy() for p in ps]
-
-    def scalar(*ps):
-        pred = tuple(ps) if len(ps) > 1 else ps[0]
-        return scalarize(reduce_reference(oracle.reference(y_true, pred), weight, reduction), reduction, cotangent)
-
-    pred = tuple(parts) if len(parts) > 1 else parts[0]
-    values = reduce_reference(oracle.reference(y_true, pred), weight, reduction)
-    grads = []
-    for i in range(len(parts)):
-
-        def along(x, i=i):
-            args = list(parts)
-            args[i] = x
-            return scalar(*args)
-
-        grads.append(numeric_grad(along, parts[i]))
-    return values, grads
-
-
-def _our_value_and_grads(loss, y_true, parts, weight, reduction, cotangent):
-    arrays = [y_true.astype("float32"), *[p.astype("float32") for p in parts]]
-    if weight is not None:
-        arrays.append(weight.astype("float32"))
-    cot = keras.ops.convert_to_tensor(cotangent.astype("float32"))
-
-    def scalar(t, *rest):
-        preds = rest[: len(parts)]
-        sample_weight = rest[len(parts)] if weight is not None else None
-        pred = tuple(preds) if len(preds) > 1 else preds[0]
-        return scalarize(loss(t, pred, sample_weight=sample_weight), reduction, cot)
-
-    _, grads = value_and_grads(scalar, arrays, wrt=list(range(1, 1 + len(parts))))
-    pred = tuple(arrays[1 : 1 + len(parts)]) if len(parts) > 1 else arrays[1]
-    values = loss(arrays[0], pred, sample_weight=arrays[-1] if weight is not None else None)
-    return to_numpy(values), grads
-
 
 @pytest.mark.parametrize("weighting", WEIGHTINGS)
 @pytest.mark.parametrize("reduction", ALL_REDUCTIONS, ids=str)
@@ -283,18 +215,7 @@ def _our_value_and_grads(loss, y_true, parts, weight, reduction, cotangent):
 def test_matches_oracle(oracle, reduction, weighting, rng):
     # With axis=1 the vectors lie along axis 1 of (N, K, D) inputs: the output is (N, D).
     shape, out_shape = ((6, 4, 5), (6, 5)) if "axis" in oracle.options else ((6, 5), (6,))
-    y_true, parts = _make_inputs(oracle, rng, shape)
-    weight = None
-    if weighting == "per_sample":
-        weight = rng.uniform(0.2, 2.0, (6,) + (1,) * (len(out_shape) - 1))
-        weight[1] = 0.0
-    loss = oracle.cls(**oracle.options, reduction=reduction)
-    cotangent = rng.normal(size=out_shape)
-    expected, expected_grads = _reference_value_and_grads(oracle, y_true, parts, weight, reduction, cotangent)
-    actual, actual_grads = _our_value_and_grads(loss, y_true, parts, weight, reduction, cotangent)
-    assert_close(actual, expected, VALUE_RTOL, record=oracle.cls.__name__)
-    for got, want in zip(actual_grads, expected_grads, strict=True):
-        assert_close(got, want, GRAD_RTOL, "gradient", record=oracle.cls.__name__)
+    check_oracle(oracle, rng, reduction, weighting, shape, out_shape)
 
 
 @pytest.mark.parametrize(
@@ -305,12 +226,12 @@ def test_matches_oracle(oracle, reduction, weighting, rng):
 )
 def test_time_steps_with_per_step_weights(oracle, rng):
     """Inputs (N, T, D) with weights (N, T): the loss is per step, weighted per step."""
-    y_true, parts = _make_inputs(oracle, rng, (3, 4, 5))
+    y_true, parts = make_inputs(oracle, rng, (3, 4, 5))
     weight = rng.uniform(0.0, 2.0, (3, 4))
     for reduction in ("sum_over_batch_size", "weighted_mean", "sum_by_nonzero_weights"):
         loss = oracle.cls(**oracle.options, reduction=reduction)
-        expected, _ = _reference_value_and_grads(oracle, y_true, parts, weight, reduction, None)
-        actual, _ = _our_value_and_grads(loss, y_true, parts, weight, reduction, np.ones((3, 4)))
+        expected, _ = reference_value_and_grads(oracle, y_true, parts, weight, reduction, None)
+        actual, _ = our_value_and_grads(loss, y_true, parts, weight, reduction, np.ones((3, 4)))
         assert_close(actual, expected, VALUE_RTOL)
 
 
@@ -375,17 +296,9 @@ def test_matches_keras_builtin(ours, theirs, options, inputs, reduction, rng):
     t, p = (x.astype("float32") for x in inputs(rng, shape))
     weight = rng.uniform(0, 2, weight_shape).astype("float32")
     cot = keras.ops.convert_to_tensor(rng.normal(size=shape[:1] + shape[2:]).astype("float32"))
-    results = []
-    for cls in (ours, theirs):
-        loss = cls(**options, reduction=reduction)
-
-        def scalar(t, p, w, loss=loss):
-            return scalarize(loss(t, p, sample_weight=w), reduction, cot)
-
-        _, (grad,) = value_and_grads(scalar, [t, p, weight], wrt=[1])
-        results.append((to_numpy(loss(t, p, sample_weight=weight)), grad))
-    assert_close(results[0][0], results[1][0], VALUE_RTOL)
-    assert_close(results[0][1], results[1][1], GRAD_RTOL, "gradient")
+    assert_same_as_keras(
+        ours(**options, reduction=reduction), theirs(**options, reduction=reduction), t, p, weight, cot
+    )
 
 
 def test_log_cosh_matches_optax_for_large_errors(rng):

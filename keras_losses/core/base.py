@@ -26,6 +26,13 @@ def _to_config_value(value: Any) -> Any:
     return value
 
 
+def _nested_numbers_as_array(x: Any) -> Any:
+    """Nested lists of plain numbers are one array; lists of arrays stay a structure (multi-input losses)."""
+    if isinstance(x, (list, tuple)) and all(isinstance(v, (int, float, np.number)) for v in keras.tree.flatten(x)):
+        return np.asarray(x)
+    return x
+
+
 class Loss(keras.losses.Loss):
     """A ``keras.losses.Loss`` made of a pure loss function and its options.
 
@@ -45,6 +52,19 @@ class Loss(keras.losses.Loss):
 
     #: The pure loss function ``f(y_true, y_pred, **options)``.
     function: ClassVar[Callable[..., Any]]
+    #: ``"int32"`` where ``y_true`` holds class indices: labels are then cast to
+    #: int32, never to the loss's dtype (float16 would round labels above 2048).
+    label_dtype: ClassVar[str | None] = None
+
+    def element_weights(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
+        """``(weight, valid)``: per-value weights the function already applied, and a validity mask.
+
+        ``weight`` (e.g. class weights of the labels) enters the denominator
+        of ``"weighted_mean"`` and ``"sum_by_nonzero_weights"``; ``valid``
+        (e.g. labels not equal to ``ignore_index``) acts as a Keras mask, so
+        means are over the valid values. Both are ``None`` by default.
+        """
+        return None, None
 
     def __init__(
         self,
@@ -78,16 +98,27 @@ class Loss(keras.losses.Loss):
             x = ops.convert_to_tensor(x, dtype=self.dtype)
             return ops.cast(x, dtype) if dtype != self.dtype else x
 
+        def convert_label(x: Any) -> Any:
+            return ops.cast(ops.convert_to_tensor(x), self.label_dtype)
+
         with keras.name_scope(self.name):
-            y_pred = keras.tree.map_structure(convert, y_pred)
-            y_true = keras.tree.map_structure(convert, y_true)
+            y_pred = keras.tree.map_structure(convert, _nested_numbers_as_array(y_pred))
+            y_true = keras.tree.map_structure(
+                convert_label if self.label_dtype else convert, _nested_numbers_as_array(y_true)
+            )
             values = self.call(y_true, y_pred)
-            out_mask = get_keras_mask(values)
-            if in_mask is not None and out_mask is not None:
-                mask = ops.logical_and(in_mask, out_mask)
-            else:
-                mask = in_mask if in_mask is not None else out_mask
-            return reduce_loss(values, sample_weight=sample_weight, mask=mask, reduction=self.reduction)
+            element_weight, valid = self.element_weights(y_true, y_pred)
+            mask = None
+            for m in (in_mask, get_keras_mask(values), valid):
+                if m is not None:
+                    mask = m if mask is None else ops.logical_and(mask, m)
+            return reduce_loss(
+                values,
+                sample_weight=sample_weight,
+                mask=mask,
+                reduction=self.reduction,
+                element_weight=element_weight,
+            )
 
     def get_config(self) -> dict[str, Any]:
         config = {

@@ -8,7 +8,8 @@ Keras's six reductions behave exactly as in ``keras.losses.Loss`` (masks and
   broadcast to the losses' shape.
 - ``"weighted_mean"`` (PyTorch ``reduction="mean"`` with ``weight=``): the sum
   of the weighted losses divided by the sum of the weights, broadcast to the
-  losses' shape. Weights are the product of the mask and ``sample_weight``.
+  losses' shape. Weights are the product of the mask, ``sample_weight`` and
+  any ``element_weight`` the loss already applied (class weights).
 
 Both return 0, not NaN, when every weight is zero.
 """
@@ -73,6 +74,7 @@ def reduce_loss(
     sample_weight: Any = None,
     mask: Any = None,
     reduction: str | None = "sum_over_batch_size",
+    element_weight: Any = None,
 ) -> Any:
     """Weight ``values`` by ``sample_weight`` and ``mask``, then reduce them.
 
@@ -84,6 +86,10 @@ def reduce_loss(
             entries count as weight 0 (and, for ``"sum_over_batch_size"`` and
             ``"mean"``, the mean is over the unmasked entries, as in Keras).
         reduction: one of :data:`REDUCTIONS`.
+        element_weight: ``None`` or weights of ``values``'s shape that are
+            already inside ``values`` (class weights of the labels); they
+            count in the denominators of ``"weighted_mean"`` and
+            ``"sum_by_nonzero_weights"`` only.
     """
     dtype = values.dtype
     weight = None if sample_weight is None else ops.cast(sample_weight, dtype)
@@ -107,12 +113,15 @@ def reduce_loss(
         return values
     if reduction == "sum":
         return ops.sum(values)
-    if weight is None or reduction in ("sum_over_batch_size", "mean"):
+    if reduction in ("sum_over_batch_size", "mean") or (weight is None and element_weight is None):
         return _mean(values)
     total = ops.sum(values)
     if reduction == "mean_with_sample_weight":  # Keras: the weights as given, not broadcast
-        return divide_no_nan(total, ops.sum(weight))
-    weight = ops.broadcast_to(weight, ops.shape(values))
+        return divide_no_nan(total, ops.sum(weight)) if weight is not None else _mean(values)
+    weight = ops.broadcast_to(weight, ops.shape(values)) if weight is not None else None
+    if element_weight is not None:
+        element_weight = ops.cast(element_weight, dtype)
+        weight = element_weight if weight is None else weight * element_weight
     if reduction == "weighted_mean":
         return divide_no_nan(total, ops.sum(weight))
     return divide_no_nan(total, ops.sum(ops.cast(ops.not_equal(weight, 0), dtype)))  # sum_by_nonzero_weights

@@ -49,6 +49,26 @@ non_negative = _number_check("a number >= 0", lambda a: np.isfinite(a) & (a >= 0
 unit_interval = _number_check("a number (or one per output) in [0, 1]", lambda a: np.isfinite(a) & (a >= 0) & (a <= 1))
 #: Any real number, ``float("-inf")`` and ``float("inf")`` included (not NaN).
 extended_real = _number_check("a number, -inf or inf (not NaN)", lambda a: ~np.isnan(a))
+real = _number_check("a finite number", np.isfinite)
+
+
+def at_least(bound: float) -> Check:
+    return _number_check(f"a number >= {bound:g}", lambda a: np.isfinite(a) & (a >= bound))
+
+
+def optional(check: Check) -> Check:
+    """``None`` or a value that passes ``check``."""
+
+    def check_optional(name: str, value: Any) -> None:
+        if value is not None:
+            check(name, value)
+
+    return check_optional
+
+
+def integer(name: str, value: Any) -> None:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise _bad(name, value, "an integer")
 
 
 def boolean(name: str, value: Any) -> None:
@@ -57,7 +77,7 @@ def boolean(name: str, value: Any) -> None:
 
 
 def axis(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise _bad(name, value, "an integer axis")
 
 
@@ -114,10 +134,24 @@ def same_shape(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
     return y_true, y_pred
 
 
+def _compatible(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
+
+
+def check_labels_match(labels: Any, y_pred: Any) -> None:
+    """Raise ``ValueError`` unless ``labels`` has the shape of ``y_pred`` without its class axis (last)."""
+    a, b = tuple(labels.shape), tuple(y_pred.shape)
+    if not _compatible(a, b[:-1]):
+        raise ValueError(
+            "`y_true` must hold one class index per prediction, of shape y_pred.shape[:-1]; got "
+            f"y_true.shape={_shape_str(a)} and y_pred.shape={_shape_str(b)}."
+        )
+
+
 def check_shapes_match(y_true: Any, y_pred: Any) -> None:
     """Raise ``ValueError`` unless the two static shapes agree (``None`` matches any)."""
     a, b = tuple(y_true.shape), tuple(y_pred.shape)
-    if len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True)):
+    if not _compatible(a, b):
         raise ValueError(
             "`y_true` and `y_pred` must have the same shape, got "
             f"y_true.shape={_shape_str(a)} and y_pred.shape={_shape_str(b)}."

@@ -1,0 +1,1209 @@
+"""Classification losses: cross-entropies, focal, poly, hinge and margin losses.
+
+Dense losses take ``y_true`` and ``y_pred`` of one shape ``(N, ..., C)`` and
+reduce the class axis (``axis``, last by default): one value per sample (and
+per position). Sparse losses take integer labels of shape ``(N, ..., )`` (a
+trailing axis of size 1 is fine) against ``(N, ..., C)`` predictions and never
+build a one-hot of the labels, so they stay cheap for large vocabularies.
+
+``from_logits=False`` means probabilities; they are clipped to
+``[epsilon, 1 - epsilon]`` the same way on every backend (see
+:mod:`keras_losses.core.probabilities`). ``ignore_index`` drops labels: their
+values are 0 and the default reduction averages over the other positions;
+``reduction="weighted_mean"`` divides by the sum of the class weights of the
+kept labels, which is PyTorch's ``reduction="mean"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+from keras import ops
+
+from keras_losses.core.base import Loss
+from keras_losses.core.labels import as_tensor, class_labels, gather_classes, ignore_mask, smooth_labels
+from keras_losses.core.probabilities import (
+    binary_log_probabilities,
+    binary_probabilities,
+    log_probabilities,
+)
+from keras_losses.core.registry import register_loss
+from keras_losses.core.validation import (
+    at_least,
+    axis,
+    boolean,
+    checked,
+    integer,
+    non_negative,
+    one_of,
+    optional,
+    real,
+    same_shape,
+    unit_interval,
+)
+
+__all__ = [
+    "BalancedBinaryCrossentropy",
+    "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
+    "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "CategoricalHinge",
+    "Hinge",
+    "KLDivergence",
+    "MultiLabelMargin",
+    "MultiLabelSoftMargin",
+    "MultiMargin",
+    "NegativeLogLikelihood",
+    "PolyCrossentropy",
+    "SoftMargin",
+    "SparseCategoricalCrossentropy",
+    "SparseCategoricalFocalCrossentropy",
+    "SquaredHinge",
+    "balanced_binary_crossentropy",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "categorical_hinge",
+    "hinge",
+    "kl_divergence",
+    "multi_margin",
+    "multilabel_margin",
+    "multilabel_soft_margin",
+    "negative_log_likelihood",
+    "poly_crossentropy",
+    "soft_margin",
+    "sparse_categorical_crossentropy",
+    "sparse_categorical_focal_crossentropy",
+    "squared_hinge",
+]
+
+_REDUCTION = "sum_over_batch_size"
+Weights = float | Sequence[float] | None
+
+
+def _class_axis_last(y_pred: Any, axis: int) -> Any:
+    return y_pred if axis in (-1, len(y_pred.shape) - 1) else ops.moveaxis(y_pred, axis, -1)
+
+
+def _focal_factor(base: Any, gamma: float) -> Any:
+    """``base ** gamma`` for ``base`` in [0, 1], with a finite gradient at ``base = 0``.
+
+    For ``0 < gamma < 1`` the derivative ``gamma * base**(gamma - 1)`` is
+    infinite at 0, so 0 is kept out of ``power`` (the double-``where`` trick).
+    """
+    if gamma == 0:
+        return ops.ones_like(base)
+    if gamma == 1:
+        return base
+    if gamma == 2:
+        return ops.square(base)
+    if gamma > 1:
+        return ops.power(base, gamma)
+    positive = base > 0
+    safe = ops.where(positive, base, ops.ones_like(base))
+    return ops.where(positive, ops.power(safe, gamma), ops.zeros_like(base))
+
+
+def _hinge_labels(y_true: Any) -> Any:
+    """Keras's rule: labels that are all 0 or 1 become -1 or 1; others are used as given."""
+    is_binary = ops.all(ops.logical_or(ops.equal(y_true, 0), ops.equal(y_true, 1)))
+    return ops.where(is_binary, 2.0 * y_true - 1.0, y_true)
+
+
+# --- binary ------------------------------------------------------------------------------------
+
+
+@checked(from_logits=boolean, label_smoothing=unit_interval, pos_weight=optional(non_negative), axis=axis)
+def binary_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    pos_weight: Weights = None,
+    axis: int = -1,
+) -> Any:
+    """Binary cross-entropy, optionally with a weight on the positive term.
+
+    Formula:
+        ``y' = y * (1 - label_smoothing) + 0.5 * label_smoothing``;
+        ``loss = mean(-(pos_weight * y' * log(p) + (1 - y') * log(1 - p)), axis)``,
+        ``p = sigmoid(y_pred)`` from logits (computed as ``softplus``, exact),
+        else ``y_pred`` clipped to ``[epsilon, 1 - epsilon]``.
+
+    Shape:
+        y_true, y_pred: ``(N, ..., C)``. ``pos_weight``: scalar or ``(C,)``.
+        Output: ``(N, ...)`` (``axis`` averaged).
+
+    Args:
+        from_logits: whether ``y_pred`` are logits (else probabilities).
+        label_smoothing: in [0, 1]; squeezes the labels toward 0.5.
+        pos_weight: ``None``, or a weight ``>= 0`` (one per class) of the
+            positive term, as in ``torch.nn.BCEWithLogitsLoss(pos_weight=)``.
+        axis: the axis averaged.
+
+    Examples:
+        >>> import keras_losses
+        >>> round(float(keras_losses.binary_crossentropy([[1.0, 0.0]], [[0.0, 0.0]], from_logits=True)[0]), 4)
+        0.6931
+        >>> round(float(keras_losses.binary_crossentropy([[1.0]], [[0.5]], pos_weight=3.0)[0]), 4)  # 3 log 2
+        2.0794
+
+    References:
+        ``torch.nn.functional.binary_cross_entropy_with_logits``;
+        ``tf.nn.weighted_cross_entropy_with_logits``; ``keras.losses.binary_crossentropy``.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    y_true = smooth_labels(y_true, label_smoothing, 2)
+    if pos_weight is None and from_logits:
+        # Keras's op is the fused kernel on torch and sigmoid_cross_entropy_with_logits on TF.
+        values = ops.binary_crossentropy(y_true, y_pred, from_logits=True)
+    else:
+        log_p, log_not_p = binary_log_probabilities(y_pred, from_logits=from_logits)
+        positive = y_true if pos_weight is None else as_tensor(pos_weight, y_pred) * y_true
+        values = -(positive * log_p + (1.0 - y_true) * log_not_p)
+    return ops.mean(values, axis=axis)
+
+
+@checked(from_logits=boolean, beta=optional(unit_interval))
+def balanced_binary_crossentropy(
+    y_true: Any, y_pred: Any, *, from_logits: bool = False, beta: float | None = None
+) -> Any:
+    """Class-balanced binary cross-entropy of HED (edge detection).
+
+    Formula:
+        ``beta = mean(1 - y)`` over each sample (the fraction of negatives) unless given;
+        ``loss = mean(-(beta * y * log(p) + (1 - beta) * (1 - y) * log(1 - p)))`` over each sample.
+
+    Shape:
+        y_true, y_pred: ``(N, ...)``. Output: ``(N,)`` (every axis but the
+        first is averaged; HED sums instead, which only scales by the size).
+
+    Args:
+        from_logits: whether ``y_pred`` are logits (else probabilities).
+        beta: ``None`` for HED's per-sample fraction of negatives, or a fixed weight in [0, 1].
+
+    Examples:
+        >>> import keras_losses
+        >>> y_true, y_pred = [[1.0, 0.0, 0.0, 0.0]], [[0.5, 0.5, 0.5, 0.5]]
+        >>> round(float(keras_losses.balanced_binary_crossentropy(y_true, y_pred)[0]), 4)  # (0.75 + 3 * 0.25) log 2 / 4
+        0.2599
+
+    References:
+        Xie and Tu, "Holistically-Nested Edge Detection", ICCV 2015, eq. 2.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    sample_axes = tuple(range(1, len(y_pred.shape)))
+    log_p, log_not_p = binary_log_probabilities(y_pred, from_logits=from_logits)
+    if beta is None:
+        beta = ops.mean(1.0 - y_true, axis=sample_axes, keepdims=True)
+    values = -(beta * y_true * log_p + (1.0 - beta) * (1.0 - y_true) * log_not_p)
+    return ops.mean(values, axis=sample_axes)
+
+
+@checked(
+    gamma=non_negative, alpha=optional(unit_interval), from_logits=boolean, label_smoothing=unit_interval, axis=axis
+)
+def binary_focal_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    gamma: float = 2.0,
+    alpha: float | None = 0.25,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Any:
+    """Binary focal loss: cross-entropy scaled down where the prediction is already right.
+
+    Formula:
+        ``p_t = y * p + (1 - y) * (1 - p)``;
+        ``alpha_t = alpha * y + (1 - alpha) * (1 - y)`` (1 when ``alpha`` is None);
+        ``loss = mean(alpha_t * (1 - p_t)**gamma * bce(y, p), axis)``.
+        From logits, ``1 - p_t = y * sigmoid(-x) + (1 - y) * sigmoid(x)`` (no cancellation).
+
+    Shape:
+        y_true, y_pred: ``(N, ..., C)``. Output: ``(N, ...)``.
+
+    Args:
+        gamma: focusing parameter ``>= 0``; 0 gives (alpha-weighted) cross-entropy.
+        alpha: weight of the positive class in [0, 1], or ``None`` for no weighting.
+        from_logits: whether ``y_pred`` are logits (else probabilities).
+        label_smoothing: in [0, 1]; squeezes the labels toward 0.5.
+        axis: the axis averaged.
+
+    Examples:
+        >>> import keras_losses
+        >>> round(float(keras_losses.binary_focal_crossentropy([[1.0]], [[0.5]], alpha=None)[0]), 4)  # 0.25 log 2
+        0.1733
+
+    References:
+        Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
+        ``optax.sigmoid_focal_loss``; ``keras.losses.binary_focal_crossentropy``.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    y_true = smooth_labels(y_true, label_smoothing, 2)
+    log_p, log_not_p = binary_log_probabilities(y_pred, from_logits=from_logits)
+    p, not_p = binary_probabilities(y_pred, from_logits=from_logits)
+    values = -(y_true * log_p + (1.0 - y_true) * log_not_p) * _focal_factor(y_true * not_p + (1.0 - y_true) * p, gamma)
+    if alpha is not None:
+        values = values * ((1.0 - alpha) + (2.0 * alpha - 1.0) * y_true)
+    return ops.mean(values, axis=axis)
+
+
+# --- categorical (dense targets) -----------------------------------------------------------------
+
+
+@checked(from_logits=boolean, label_smoothing=unit_interval, class_weight=optional(non_negative), axis=axis)
+def categorical_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    class_weight: Weights = None,
+    axis: int = -1,
+) -> Any:
+    """Cross-entropy between target distributions (one-hot or soft) and predictions.
+
+    Formula:
+        ``y' = y * (1 - label_smoothing) + label_smoothing / C``;
+        ``loss = -sum(w * y' * log_softmax(y_pred), axis)`` (``w`` = ``class_weight`` or 1).
+        Probabilities are normalised over ``axis`` and clipped instead.
+
+    Shape:
+        y_true, y_pred: ``(N, ..., C)`` with classes on ``axis``. ``class_weight``: ``(C,)``.
+        Output: ``(N, ...)``.
+
+    Args:
+        from_logits: whether ``y_pred`` are logits (else probabilities).
+        label_smoothing: in [0, 1]; mixes the targets with the uniform distribution.
+        class_weight: ``None`` or one weight ``>= 0`` per class (PyTorch's ``weight``;
+            with probability targets torch's ``"mean"`` divides by ``N``, as our default does).
+        axis: the class axis.
+
+    Examples:
+        >>> import keras_losses
+        >>> y_true, y_pred = [[0.0, 1.0, 0.0]], [[0.1, 0.8, 0.1]]
+        >>> round(float(keras_losses.categorical_crossentropy(y_true, y_pred)[0]), 4)  # -log 0.8
+        0.2231
+
+    References:
+        ``torch.nn.functional.cross_entropy`` (probability targets); ``keras.losses.categorical_crossentropy``.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    y_true = smooth_labels(y_true, label_smoothing, y_pred.shape[axis])
+    if class_weight is not None:
+        y_true = y_true * _along(as_tensor(class_weight, y_pred), axis, len(y_pred.shape))
+    return -ops.sum(y_true * log_probabilities(y_pred, from_logits=from_logits, axis=axis), axis=axis)
+
+
+def _along(vector: Any, axis: int, rank: int) -> Any:
+    """A ``(C,)`` vector shaped to broadcast along ``axis`` of a rank-``rank`` tensor."""
+    axis = axis % rank
+    return ops.reshape(vector, (-1,) + (1,) * (rank - 1 - axis))
+
+
+@checked(
+    gamma=non_negative,
+    alpha=optional(unit_interval),
+    from_logits=boolean,
+    label_smoothing=unit_interval,
+    axis=axis,
+)
+def categorical_focal_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    gamma: float = 2.0,
+    alpha: Weights = 0.25,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Any:
+    """Categorical focal loss: cross-entropy with each class term scaled by ``alpha * (1 - p)**gamma``.
+
+    Formula:
+        ``loss = -sum(alpha * (1 - p)**gamma * y' * log(p), axis)``, ``p = softmax(y_pred)``
+        (from logits; ``1 - p = -expm1(log p)``, exact near 1) or the normalised,
+        clipped probabilities, ``y'`` the smoothed labels. ``gamma = 0`` and
+        ``alpha = None`` give :func:`categorical_crossentropy`.
+
+    Shape:
+        y_true, y_pred: ``(N, ..., C)``. ``alpha``: scalar or ``(C,)``. Output: ``(N, ...)``.
+
+    Args:
+        gamma: focusing parameter ``>= 0``.
+        alpha: ``None``, a weight in [0, 1], or one per class.
+        from_logits: whether ``y_pred`` are logits (else probabilities).
+        label_smoothing: in [0, 1].
+        axis: the class axis.
+
+    Examples:
+        >>> import keras_losses
+        >>> y_true, y_pred = [[0.0, 1.0]], [[0.5, 0.5]]
+        >>> round(float(keras_losses.categorical_focal_crossentropy(y_true, y_pred, alpha=None)[0]), 4)
+        0.1733
+
+    References:
+        Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
+        ``keras.losses.categorical_focal_crossentropy``.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    rank = len(y_pred.shape)
+    y_true = smooth_labels(y_true, label_smoothing, y_pred.shape[axis])
+    log_p = log_probabilities(y_pred, from_logits=from_logits, axis=axis)
+    not_p = -ops.expm1(log_p)
+    values = -y_true * log_p * _focal_factor(not_p, gamma)
+    if alpha is not None:
+        values = values * _along(ops.reshape(as_tensor(alpha, y_pred), (-1,)), axis, rank)
+    return ops.sum(values, axis=axis)
+
+
+@checked(epsilon=at_least(-1.0), from_logits=boolean, label_smoothing=unit_interval, axis=axis)
+def poly_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    epsilon: float = 1.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Any:
+    """Poly-1 loss: cross-entropy plus ``epsilon`` times the first polynomial term ``1 - p_t``.
+
+    Formula:
+        ``loss = -sum(y' * log(p), axis) + epsilon * sum(y' * (1 - p), axis)``.
+
+    Shape:
+        y_true, y_pred: ``(N, ..., C)``. Output: ``(N, ...)``.
+
+    Args:
+        epsilon: weight of the poly term, ``>= -1``; 0 gives cross-entropy.
+        from_logits: whether ``y_pred`` are logits (else probabilities).
+        label_smoothing: in [0, 1].
+        axis: the class axis.
+
+    Examples:
+        >>> import keras_losses
+        >>> round(float(keras_losses.poly_crossentropy([[0.0, 1.0]], [[0.5, 0.5]], epsilon=1.0)[0]), 4)  # log 2 + 0.5
+        1.1931
+
+    References:
+        Leng et al., "PolyLoss: A Polynomial Expansion Perspective of Classification
+        Loss Functions", ICLR 2022. ``optax.poly_loss_cross_entropy``.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    y_true = smooth_labels(y_true, label_smoothing, y_pred.shape[axis])
+    log_p = log_probabilities(y_pred, from_logits=from_logits, axis=axis)
+    return ops.sum(y_true * (epsilon * -ops.expm1(log_p) - log_p), axis=axis)
+
+
+@checked(log_input=boolean, log_target=boolean)
+def kl_divergence(y_true: Any, y_pred: Any, *, log_input: bool = False, log_target: bool = False) -> Any:
+    """Kullback-Leibler divergence ``KL(y_true || y_pred)`` over the last axis.
+
+    Formula:
+        ``loss = sum(t * (log(t) - log(q)), axis=-1)``. With ``log_input=False``
+        both are probabilities clipped to ``[epsilon, 1]`` (``keras.losses.kl_divergence``);
+        with ``log_input=True``, ``y_pred`` is ``log q`` and the target is used as
+        given, ``0 * log 0 = 0`` (``torch.nn.functional.kl_div``). ``log_target``:
+        ``y_true`` is ``log t``.
+
+    Shape:
+        y_true, y_pred: ``(N, ..., C)``. Output: ``(N, ...)``. Our default
+        reduction is torch's ``reduction="batchmean"`` for ``(N, C)`` inputs.
+
+    Args:
+        log_input: whether ``y_pred`` holds log-probabilities.
+        log_target: whether ``y_true`` holds log-probabilities.
+
+    Examples:
+        >>> import keras_losses
+        >>> round(float(keras_losses.kl_divergence([[0.5, 0.5]], [[0.25, 0.75]])[0]), 4)
+        0.1438
+
+    References:
+        Kullback and Leibler, "On Information and Sufficiency", 1951.
+        ``keras.losses.kl_divergence``; ``torch.nn.functional.kl_div``.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    if log_input:
+        log_q = y_pred
+    else:
+        eps = keras.config.epsilon()
+        log_q = ops.log(ops.clip(y_pred, eps, 1.0))
+    if log_target:
+        return ops.sum(ops.exp(y_true) * (y_true - log_q), axis=-1)
+    if log_input:
+        positive = y_true > 0
+        log_t = ops.log(ops.where(positive, y_true, ops.ones_like(y_true)))
+        return ops.sum(ops.where(positive, y_true * (log_t - log_q), -y_true * log_q), axis=-1)
+    t = ops.clip(y_true, keras.config.epsilon(), 1.0)
+    return ops.sum(t * (ops.log(t) - log_q), axis=-1)
+
+
+# --- sparse (integer labels) ---------------------------------------------------------------------
+
+
+def _log_prob_of_labels(logits_or_probs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any]:
+    """``(log p[label], log_p or None)`` without building an ``(N, ..., C)`` log-softmax from logits.
+
+    From logits ``log p[label] = x[label] - logsumexp(x)``: one gather and one
+    reduction, as ``F.cross_entropy`` needs. The full ``log_p`` is returned only
+    where it already exists (probability inputs).
+    """
+    if from_logits:
+        return gather_classes(logits_or_probs, labels) - ops.logsumexp(logits_or_probs, axis=-1), None
+    log_p = log_probabilities(logits_or_probs, from_logits=False)
+    return gather_classes(log_p, labels), log_p
+
+
+@checked(
+    from_logits=boolean,
+    ignore_index=optional(integer),
+    class_weight=optional(non_negative),
+    label_smoothing=unit_interval,
+    axis=axis,
+)
+def sparse_categorical_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    from_logits: bool = False,
+    ignore_index: int | None = None,
+    class_weight: Weights = None,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Any:
+    """Cross-entropy with integer class labels: PyTorch's ``F.cross_entropy(reduction="none")``.
+
+    Formula:
+        ``loss = w[t] * (1 - e) * -log p[t] + e / C * sum_c w[c] * -log p[c]``,
+        ``e = label_smoothing``, ``w = class_weight`` (or 1), and 0 where
+        ``t == ignore_index``. From logits, ``-log p[t] = logsumexp(x) - x[t]``
+        and ``sum_c -log p[c] = C * logsumexp(x) - sum(x)``: no one-hot and no
+        second ``(N, ..., C)`` array beyond what the gradient needs.
+
+    Shape:
+        y_true: ``(N, d1, ..., dk)`` integers (or with a trailing 1).
+        y_pred: ``(N, d1, ..., dk, C)`` with classes on ``axis``. Output: ``(N, d1, ..., dk)``.
+
+    Args:
+        from_logits: whether ``y_pred`` are logits (else probabilities).
+        ignore_index: a label to skip (e.g. padding), or ``None``.
+        class_weight: ``None`` or one weight ``>= 0`` per class.
+        label_smoothing: in [0, 1].
+        axis: the class axis of ``y_pred``.
+
+    Examples:
+        >>> import keras_losses
+        >>> y_true, y_pred = [1, -100], [[0.0, 0.0], [5.0, 1.0]]
+        >>> values = keras_losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=True, ignore_index=-100)
+        >>> [round(float(v), 4) for v in values]
+        [0.6931, 0.0]
+
+    References:
+        ``torch.nn.functional.cross_entropy``; ``keras.losses.sparse_categorical_crossentropy``;
+        Szegedy et al., "Rethinking the Inception Architecture", 2016 (label smoothing).
+    """
+    y_pred = _class_axis_last(_float_tensor(y_pred), axis)
+    labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
+    num_classes = y_pred.shape[-1]
+    log_p_t, log_p = _log_prob_of_labels(y_pred, labels, from_logits)
+    weight = None if class_weight is None else as_tensor(class_weight, y_pred)
+    values = -log_p_t if weight is None else -log_p_t * ops.take(weight, labels)
+    if label_smoothing:
+        if log_p is None:  # sum_c w_c * -log p_c from the logits: C * lse - sum(x) when w = 1
+            lse = ops.logsumexp(y_pred, axis=-1)
+            if weight is None:
+                smooth = num_classes * lse - ops.sum(y_pred, axis=-1)
+            else:
+                smooth = ops.sum(weight) * lse - ops.sum(y_pred * weight, axis=-1)
+        else:
+            smooth = -ops.sum(log_p if weight is None else log_p * weight, axis=-1)
+        values = (1.0 - label_smoothing) * values + (label_smoothing / num_classes) * smooth
+    return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
+
+
+def _float_tensor(x: Any) -> Any:
+    x = ops.convert_to_tensor(x)
+    return x if keras.backend.is_float_dtype(x.dtype) else ops.cast(x, keras.backend.floatx())
+
+
+@checked(ignore_index=optional(integer), class_weight=optional(non_negative), axis=axis)
+def negative_log_likelihood(
+    y_true: Any, y_pred: Any, *, ignore_index: int | None = None, class_weight: Weights = None, axis: int = -1
+) -> Any:
+    """Negative log-likelihood of integer labels under log-probabilities: ``F.nll_loss(reduction="none")``.
+
+    Formula:
+        ``loss = -w[t] * y_pred[t]``, and 0 where ``t == ignore_index``.
+
+    Shape:
+        y_true: ``(N, d1, ..., dk)`` integers. y_pred: ``(N, d1, ..., dk, C)``
+        log-probabilities, classes on ``axis``. Output: ``(N, d1, ..., dk)``.
+
+    Args:
+        ignore_index: a label to skip, or ``None``.
+        class_weight: ``None`` or one weight ``>= 0`` per class.
+        axis: the class axis of ``y_pred``.
+
+    Examples:
+        >>> import keras_losses
+        >>> [float(v) for v in keras_losses.negative_log_likelihood([0, 1], [[-0.5, -1.0], [-2.0, -0.25]])]
+        [0.5, 0.25]
+
+    References:
+        ``torch.nn.functional.nll_loss``.
+    """
+    y_pred = _class_axis_last(_float_tensor(y_pred), axis)
+    labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
+    values = -gather_classes(y_pred, labels)
+    if class_weight is not None:
+        values = values * ops.take(as_tensor(class_weight, y_pred), labels)
+    return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
+
+
+@checked(
+    gamma=non_negative,
+    alpha=optional(unit_interval),
+    ignore_index=optional(integer),
+    from_logits=boolean,
+    axis=axis,
+)
+def sparse_categorical_focal_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    gamma: float = 2.0,
+    alpha: Weights = 0.25,
+    ignore_index: int | None = None,
+    from_logits: bool = False,
+    axis: int = -1,
+) -> Any:
+    """Focal loss with integer labels: :func:`categorical_focal_crossentropy` of the one-hot labels.
+
+    Formula:
+        ``loss = -alpha[t] * (1 - p[t])**gamma * log p[t]``, 0 where ``t == ignore_index``.
+
+    Shape:
+        y_true: ``(N, d1, ..., dk)`` integers. y_pred: ``(N, d1, ..., dk, C)``. ``alpha``:
+        scalar or ``(C,)``. Output: ``(N, d1, ..., dk)``.
+
+    Args:
+        gamma: focusing parameter ``>= 0``.
+        alpha: ``None``, a weight in [0, 1], or one per class.
+        ignore_index: a label to skip, or ``None``.
+        from_logits: whether ``y_pred`` are logits (else probabilities).
+        axis: the class axis of ``y_pred``.
+
+    Examples:
+        >>> import keras_losses
+        >>> round(float(keras_losses.sparse_categorical_focal_crossentropy([1], [[0.5, 0.5]], alpha=None)[0]), 4)
+        0.1733
+
+    References:
+        Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
+    """
+    y_pred = _class_axis_last(_float_tensor(y_pred), axis)
+    labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
+    log_p_t, _ = _log_prob_of_labels(y_pred, labels, from_logits)
+    values = -log_p_t * _focal_factor(-ops.expm1(log_p_t), gamma)
+    if alpha is not None:
+        alpha = as_tensor(alpha, y_pred)
+        values = values * (ops.take(alpha, labels) if len(alpha.shape) else alpha)
+    return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
+
+
+# --- hinge and margin ----------------------------------------------------------------------------
+
+
+def hinge(y_true: Any, y_pred: Any) -> Any:
+    """Hinge loss for labels in {-1, 1} (or {0, 1}, mapped to {-1, 1}).
+
+    Formula:
+        ``loss = mean(max(1 - y * y_pred, 0), axis=-1)``.
+
+    Shape:
+        y_true, y_pred: ``(N, ..., D)``. Output: ``(N, ...)``.
+
+    Examples:
+        >>> import keras_losses
+        >>> float(keras_losses.hinge([[1.0, 0.0]], [[0.5, 0.5]])[0])  # (0.5 + 1.5) / 2
+        1.0
+
+    References:
+        ``keras.losses.hinge``; Cortes and Vapnik, "Support-Vector Networks", 1995.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    return ops.mean(ops.relu(1.0 - _hinge_labels(y_true) * y_pred), axis=-1)
+
+
+def squared_hinge(y_true: Any, y_pred: Any) -> Any:
+    """Squared hinge loss for labels in {-1, 1} (or {0, 1}).
+
+    Formula:
+        ``loss = mean(max(1 - y * y_pred, 0)**2, axis=-1)``.
+
+    Shape:
+        y_true, y_pred: ``(N, ..., D)``. Output: ``(N, ...)``.
+
+    Examples:
+        >>> import keras_losses
+        >>> float(keras_losses.squared_hinge([[1.0, 0.0]], [[0.5, 0.5]])[0])  # (0.25 + 2.25) / 2
+        1.25
+
+    References:
+        ``keras.losses.squared_hinge``.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    return ops.mean(ops.square(ops.relu(1.0 - _hinge_labels(y_true) * y_pred)), axis=-1)
+
+
+def categorical_hinge(y_true: Any, y_pred: Any) -> Any:
+    """Categorical (Crammer-Singer) hinge loss for one-hot labels.
+
+    Formula:
+        ``pos = sum(y * y_pred)``, ``neg = max((1 - y) * y_pred)``;
+        ``loss = max(neg - pos + 1, 0)`` over the last axis.
+
+    Shape:
+        y_true, y_pred: ``(N, ..., C)``. Output: ``(N, ...)``.
+
+    Examples:
+        >>> import keras_losses
+        >>> float(keras_losses.categorical_hinge([[0.0, 1.0, 0.0]], [[0.5, 1.0, 0.25]])[0])
+        0.5
+
+    References:
+        ``keras.losses.categorical_hinge``; Crammer and Singer, JMLR 2001.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    positive = ops.sum(y_true * y_pred, axis=-1)
+    negative = ops.max((1.0 - y_true) * y_pred, axis=-1)
+    return ops.relu(negative - positive + 1.0)
+
+
+@checked(p=one_of(1, 2), margin=real, class_weight=optional(non_negative))
+def multi_margin(y_true: Any, y_pred: Any, *, p: int = 1, margin: float = 1.0, class_weight: Weights = None) -> Any:
+    """Multi-class margin loss (one-vs-all hinge on the label's score): ``F.multi_margin_loss``.
+
+    Formula:
+        ``loss = w[t] / C * sum_{i != t} max(0, margin - x[t] + x[i])**p``.
+
+    Shape:
+        y_true: ``(N,)`` integer labels. y_pred: ``(N, C)`` scores. Output: ``(N,)``.
+
+    Args:
+        p: 1 or 2.
+        margin: the margin.
+        class_weight: ``None`` or one weight ``>= 0`` per class.
+
+    Examples:
+        >>> import keras_losses
+        >>> round(float(keras_losses.multi_margin([3], [[0.1, 0.2, 0.4, 0.8]])[0]), 4)  # torch's documented example
+        0.325
+
+    References:
+        ``torch.nn.functional.multi_margin_loss``; Weston and Watkins, 1999.
+    """
+    y_pred = _float_tensor(y_pred)
+    labels = class_labels(y_true, y_pred)
+    target_score = ops.expand_dims(gather_classes(y_pred, labels), -1)
+    margins = ops.relu(margin - target_score + y_pred)
+    if p == 2:
+        margins = ops.square(margins)
+    is_label = ops.equal(ops.arange(y_pred.shape[-1], dtype=labels.dtype), ops.expand_dims(labels, -1))
+    values = ops.mean(ops.where(is_label, ops.zeros_like(margins), margins), axis=-1)
+    if class_weight is not None:
+        values = values * ops.take(as_tensor(class_weight, y_pred), labels)
+    return values
+
+
+def multilabel_margin(y_true: Any, y_pred: Any) -> Any:
+    """Multi-label margin loss: every label's score above every non-label's by 1 (``F.multilabel_margin_loss``).
+
+    Formula:
+        ``loss = sum_{j in labels} sum_{i not in labels} max(0, 1 - (x[j] - x[i])) / C``,
+        where the labels of a sample are the entries of its ``y_true`` row before the first -1.
+
+    Shape:
+        y_true: ``(N, C)`` class indices, -1 terminated (as in PyTorch). y_pred: ``(N, C)``.
+        Output: ``(N,)``.
+
+    Examples:
+        >>> import keras_losses
+        >>> y_true, y_pred = [[3, 0, -1, 1]], [[0.1, 0.2, 0.4, 0.8]]
+        >>> round(float(keras_losses.multilabel_margin(y_true, y_pred)[0]), 4)  # torch's documented example
+        0.85
+
+    References:
+        ``torch.nn.functional.multilabel_margin_loss``.
+    """
+    y_pred = _float_tensor(y_pred)
+    labels = ops.convert_to_tensor(y_true)
+    labels = ops.cast(labels, "int32")
+    if len(labels.shape) == 1:
+        labels = ops.expand_dims(labels, 0)
+    same_shape(ops.cast(labels, y_pred.dtype), y_pred)  # shape check only
+    num_classes = y_pred.shape[-1]
+    # A label counts until the first negative entry of its row.
+    listed = ops.cast(ops.cumprod(ops.cast(labels >= 0, "int32"), axis=-1), "bool")
+    safe = ops.where(listed, labels, ops.zeros_like(labels))
+    one_hot = ops.logical_and(
+        ops.expand_dims(listed, -1),
+        ops.equal(ops.expand_dims(safe, -1), ops.arange(num_classes, dtype=safe.dtype)),
+    )  # (N, J, C): label j is class c
+    is_label = ops.any(one_hot, axis=-2)  # (N, C)
+    label_score = ops.expand_dims(ops.take_along_axis(y_pred, safe, axis=-1), -1)  # (N, J, 1)
+    margins = ops.relu(1.0 - label_score + ops.expand_dims(y_pred, -2))  # (N, J, C)
+    counted = ops.logical_and(ops.expand_dims(listed, -1), ops.expand_dims(ops.logical_not(is_label), -2))
+    return ops.sum(ops.where(counted, margins, ops.zeros_like(margins)), axis=(-2, -1)) / num_classes
+
+
+def soft_margin(y_true: Any, y_pred: Any) -> Any:
+    """Soft margin loss (logistic loss) for labels in {-1, 1}: ``F.soft_margin_loss``.
+
+    Formula:
+        ``loss = mean(log(1 + exp(-y * y_pred)), axis=-1)``, computed as ``softplus`` (no overflow).
+
+    Shape:
+        y_true, y_pred: ``(N, ..., D)``. Output: ``(N, ...)``.
+
+    Examples:
+        >>> import keras_losses
+        >>> round(float(keras_losses.soft_margin([[1.0, -1.0]], [[0.0, 0.0]])[0]), 4)
+        0.6931
+
+    References:
+        ``torch.nn.functional.soft_margin_loss``.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    return ops.mean(ops.softplus(-y_true * y_pred), axis=-1)
+
+
+@checked(class_weight=optional(non_negative))
+def multilabel_soft_margin(y_true: Any, y_pred: Any, *, class_weight: Weights = None) -> Any:
+    """Multi-label one-vs-all logistic loss: ``F.multilabel_soft_margin_loss``.
+
+    Formula:
+        ``loss = -mean(w * (y * log(sigmoid(x)) + (1 - y) * log(sigmoid(-x))), axis=-1)``
+        ``= mean(w * (softplus(x) - y * x), axis=-1)``.
+
+    Shape:
+        y_true: ``(N, C)`` in {0, 1}. y_pred: ``(N, C)`` logits. ``class_weight``: ``(C,)``.
+        Output: ``(N,)``.
+
+    Args:
+        class_weight: ``None`` or one weight ``>= 0`` per class.
+
+    Examples:
+        >>> import keras_losses
+        >>> round(float(keras_losses.multilabel_soft_margin([[1.0, 0.0]], [[0.0, 0.0]])[0]), 4)
+        0.6931
+
+    References:
+        ``torch.nn.functional.multilabel_soft_margin_loss``.
+    """
+    y_true, y_pred = same_shape(y_true, y_pred)
+    values = ops.softplus(y_pred) - y_true * y_pred
+    if class_weight is not None:
+        values = values * as_tensor(class_weight, y_pred)
+    return ops.mean(values, axis=-1)
+
+
+# --- classes -------------------------------------------------------------------------------------
+
+
+class _IndexLabelLoss(Loss):
+    """A loss whose ``y_true`` are class indices, with ``ignore_index`` and ``class_weight``.
+
+    Ignored labels act as a mask (means are over the others); class weights of
+    the labels count in ``"weighted_mean"``, which is then PyTorch's ``"mean"``.
+    """
+
+    label_dtype = "int32"
+    #: Whether ``class_weight`` is a weight of the label (PyTorch's ``weight``) for ``"weighted_mean"``.
+    weights_count = True
+
+    def element_weights(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
+        options = self._options
+        if options.get("ignore_index") is None and (options.get("class_weight") is None or not self.weights_count):
+            return None, None
+        y_pred = _class_axis_last(y_pred, options.get("axis", -1))
+        labels, valid = ignore_mask(class_labels(y_true, y_pred), options.get("ignore_index"))
+        weight = None
+        if options.get("class_weight") is not None and self.weights_count:
+            weight = ops.take(as_tensor(options["class_weight"], y_pred), labels)
+            if valid is not None:
+                weight = ops.where(valid, weight, ops.zeros_like(weight))
+        return weight, valid
+
+
+@register_loss("bce", "sigmoid_cross_entropy")
+class BinaryCrossentropy(Loss):
+    """Binary cross-entropy; see :func:`binary_crossentropy`.
+
+    Examples:
+        >>> import keras_losses
+        >>> loss = keras_losses.BinaryCrossentropy(from_logits=True, pos_weight=[1.0, 2.0])
+        >>> round(float(loss([[1.0, 1.0]], [[0.0, 0.0]])), 4)  # 1.5 log 2
+        1.0397
+    """
+
+    function = binary_crossentropy
+
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        pos_weight: Weights = None,
+        axis: int = -1,
+        reduction: str | None = _REDUCTION,
+        name: str = "binary_crossentropy",
+        dtype: Any = None,
+    ):
+        super().__init__(
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            pos_weight=pos_weight,
+            axis=axis,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
+
+
+@register_loss("balanced_sigmoid_cross_entropy")
+class BalancedBinaryCrossentropy(Loss):
+    """HED's class-balanced binary cross-entropy; see :func:`balanced_binary_crossentropy`."""
+
+    function = balanced_binary_crossentropy
+
+    def __init__(
+        self,
+        from_logits: bool = False,
+        beta: float | None = None,
+        reduction: str | None = _REDUCTION,
+        name: str = "balanced_binary_crossentropy",
+        dtype: Any = None,
+    ):
+        super().__init__(from_logits=from_logits, beta=beta, reduction=reduction, name=name, dtype=dtype)
+
+
+@register_loss("softmax_cross_entropy")
+class CategoricalCrossentropy(Loss):
+    """Categorical cross-entropy; see :func:`categorical_crossentropy`."""
+
+    function = categorical_crossentropy
+
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        class_weight: Weights = None,
+        axis: int = -1,
+        reduction: str | None = _REDUCTION,
+        name: str = "categorical_crossentropy",
+        dtype: Any = None,
+    ):
+        super().__init__(
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            class_weight=class_weight,
+            axis=axis,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
+
+
+@register_loss("sparse_softmax_cross_entropy")
+class SparseCategoricalCrossentropy(_IndexLabelLoss):
+    """Cross-entropy with integer labels; see :func:`sparse_categorical_crossentropy`.
+
+    ``reduction="weighted_mean"`` is PyTorch's ``CrossEntropyLoss(reduction="mean")``.
+
+    Examples:
+        >>> import keras_losses
+        >>> loss = keras_losses.SparseCategoricalCrossentropy(from_logits=True, ignore_index=-100)
+        >>> round(float(loss([1, -100], [[0.0, 0.0], [5.0, 1.0]])), 4)  # the ignored label does not count
+        0.6931
+    """
+
+    function = sparse_categorical_crossentropy
+
+    def __init__(
+        self,
+        from_logits: bool = False,
+        ignore_index: int | None = None,
+        class_weight: Weights = None,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = _REDUCTION,
+        name: str = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+    ):
+        super().__init__(
+            from_logits=from_logits,
+            ignore_index=ignore_index,
+            class_weight=class_weight,
+            label_smoothing=label_smoothing,
+            axis=axis,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
+
+
+@register_loss("nll")
+class NegativeLogLikelihood(_IndexLabelLoss):
+    """Negative log-likelihood; see :func:`negative_log_likelihood`.
+
+    ``reduction="weighted_mean"`` is PyTorch's ``NLLLoss(reduction="mean")``.
+    """
+
+    function = negative_log_likelihood
+
+    def __init__(
+        self,
+        ignore_index: int | None = None,
+        class_weight: Weights = None,
+        axis: int = -1,
+        reduction: str | None = _REDUCTION,
+        name: str = "negative_log_likelihood",
+        dtype: Any = None,
+    ):
+        super().__init__(
+            ignore_index=ignore_index, class_weight=class_weight, axis=axis, reduction=reduction, name=name, dtype=dtype
+        )
+
+
+@register_loss("kld", "kullback_leibler_divergence")
+class KLDivergence(Loss):
+    """Kullback-Leibler divergence; see :func:`kl_divergence`."""
+
+    function = kl_divergence
+
+    def __init__(
+        self,
+        log_input: bool = False,
+        log_target: bool = False,
+        reduction: str | None = _REDUCTION,
+        name: str = "kl_divergence",
+        dtype: Any = None,
+    ):
+        super().__init__(log_input=log_input, log_target=log_target, reduction=reduction, name=name, dtype=dtype)
+
+
+@register_loss("binary_focal", "sigmoid_focal")
+class BinaryFocalCrossentropy(Loss):
+    """Binary focal loss; see :func:`binary_focal_crossentropy`."""
+
+    function = binary_focal_crossentropy
+
+    def __init__(
+        self,
+        gamma: float = 2.0,
+        alpha: float | None = 0.25,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = _REDUCTION,
+        name: str = "binary_focal_crossentropy",
+        dtype: Any = None,
+    ):
+        super().__init__(
+            gamma=gamma,
+            alpha=alpha,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
+
+
+@register_loss("focal")
+class CategoricalFocalCrossentropy(Loss):
+    """Categorical focal loss, the ``"focal"`` string; see :func:`categorical_focal_crossentropy`.
+
+    Examples:
+        >>> import keras_losses
+        >>> loss = keras_losses.CategoricalFocalCrossentropy(gamma=0.0, alpha=None)  # plain cross-entropy
+        >>> round(float(loss([[0.0, 1.0]], [[0.2, 0.8]])), 4)
+        0.2231
+    """
+
+    function = categorical_focal_crossentropy
+
+    def __init__(
+        self,
+        gamma: float = 2.0,
+        alpha: Weights = 0.25,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = _REDUCTION,
+        name: str = "categorical_focal_crossentropy",
+        dtype: Any = None,
+    ):
+        super().__init__(
+            gamma=gamma,
+            alpha=alpha,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
+
+
+@register_loss("sparse_focal")
+class SparseCategoricalFocalCrossentropy(_IndexLabelLoss):
+    """Focal loss with integer labels; see :func:`sparse_categorical_focal_crossentropy`."""
+
+    function = sparse_categorical_focal_crossentropy
+    weights_count = False  # alpha is a focal parameter, not a label weight
+
+    def __init__(
+        self,
+        gamma: float = 2.0,
+        alpha: Weights = 0.25,
+        ignore_index: int | None = None,
+        from_logits: bool = False,
+        axis: int = -1,
+        reduction: str | None = _REDUCTION,
+        name: str = "sparse_categorical_focal_crossentropy",
+        dtype: Any = None,
+    ):
+        super().__init__(
+            gamma=gamma,
+            alpha=alpha,
+            ignore_index=ignore_index,
+            from_logits=from_logits,
+            axis=axis,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
+
+
+@register_loss("poly")
+class PolyCrossentropy(Loss):
+    """Poly-1 cross-entropy; see :func:`poly_crossentropy`."""
+
+    function = poly_crossentropy
+
+    def __init__(
+        self,
+        epsilon: float = 1.0,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = _REDUCTION,
+        name: str = "poly_crossentropy",
+        dtype: Any = None,
+    ):
+        super().__init__(
+            epsilon=epsilon,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
+
+
+@register_loss()
+class Hinge(Loss):
+    """Hinge loss; see :func:`hinge`."""
+
+    function = hinge
+
+    def __init__(self, reduction: str | None = _REDUCTION, name: str = "hinge", dtype: Any = None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+@register_loss()
+class SquaredHinge(Loss):
+    """Squared hinge loss; see :func:`squared_hinge`."""
+
+    function = squared_hinge
+
+    def __init__(self, reduction: str | None = _REDUCTION, name: str = "squared_hinge", dtype: Any = None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+@register_loss()
+class CategoricalHinge(Loss):
+    """Categorical hinge loss; see :func:`categorical_hinge`."""
+
+    function = categorical_hinge
+
+    def __init__(self, reduction: str | None = _REDUCTION, name: str = "categorical_hinge", dtype: Any = None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+@register_loss()
+class MultiMargin(Loss):
+    """Multi-class margin loss; see :func:`multi_margin`."""
+
+    function = multi_margin
+    label_dtype = "int32"
+
+    def __init__(
+        self,
+        p: int = 1,
+        margin: float = 1.0,
+        class_weight: Weights = None,
+        reduction: str | None = _REDUCTION,
+        name: str = "multi_margin",
+        dtype: Any = None,
+    ):
+        super().__init__(p=p, margin=margin, class_weight=class_weight, reduction=reduction, name=name, dtype=dtype)
+
+
+@register_loss()
+class MultiLabelMargin(Loss):
+    """Multi-label margin loss; see :func:`multilabel_margin`."""
+
+    function = multilabel_margin
+    label_dtype = "int32"
+
+    def __init__(self, reduction: str | None = _REDUCTION, name: str = "multilabel_margin", dtype: Any = None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+@register_loss()
+class SoftMargin(Loss):
+    """Soft margin loss; see :func:`soft_margin`."""
+
+    function = soft_margin
+
+    def __init__(self, reduction: str | None = _REDUCTION, name: str = "soft_margin", dtype: Any = None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+@register_loss()
+class MultiLabelSoftMargin(Loss):
+    """Multi-label soft margin loss; see :func:`multilabel_soft_margin`."""
+
+    function = multilabel_soft_margin
+
+    def __init__(
+        self,
+        class_weight: Weights = None,
+        reduction: str | None = _REDUCTION,
+        name: str = "multilabel_soft_margin",
+        dtype: Any = None,
+    ):
+        super().__init__(class_weight=class_weight, reduction=reduction, name=name, dtype=dtype)
