@@ -131,13 +131,14 @@ def reduce_reference(values, sample_weight, reduction, element_weight=None, vali
     (labels not ignored) is a Keras mask: means are over the valid values.
     """
     as_values = (lambda x: torch.tensor(x)) if isinstance(values, torch.Tensor) else (lambda x: x)
+    zeros = values.detach() * 0 if isinstance(values, torch.Tensor) else values * 0  # weights carry no gradient
     if sample_weight is None:
-        weight = values * 0 + 1
+        weight = zeros + 1
     else:
         weight = sample_weight
         while len(weight.shape) < len(values.shape):
             weight = weight[..., None]
-        weight = weight + values * 0  # broadcast to the values' shape
+        weight = weight + zeros  # broadcast to the values' shape
     if valid is not None:
         weight = weight * as_values(valid.astype("float64"))
     weighted = values * weight
