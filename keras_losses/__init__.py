@@ -10,7 +10,7 @@ Strings work in ``model.compile`` for every name Keras does not already own;
 ``keras_losses.get(name)`` resolves every name, Keras's too, to our losses.
 """
 
-from keras_losses import classification, regression
+from keras_losses import classification, compat, regression
 from keras_losses.classification import *  # noqa: F403 - the public classification API
 from keras_losses.core.base import Loss
 from keras_losses.core.reduction import REDUCTIONS
@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 __all__ = [
     "REDUCTIONS",
     "Loss",
+    "compat",
     "entries",
     "get",
     "names",
