@@ -61,6 +61,16 @@ LOSSES = {
     "MeanPairwiseSquaredError": ({}, "real", None),
     "AdaptiveRobust": ({"alpha": 1.0, "scale": 1.0}, "real", None),
 }
+# Classification: (options, input kind, Keras class, Keras options, shapes or None for SIZES).
+# Large vocabularies: N = 8192 tokens, V = 32k and 128k classes (a language model's output layer).
+LARGE_VOCAB = ((8192, 32768), (8192, 131072))
+QUICK_LARGE_VOCAB = ((1024, 32768),)
+FOCAL = {"gamma": 2.0, "alpha": 0.25, "from_logits": True}
+CLASSIFICATION = {
+    "SparseCategoricalCrossentropy": ({"from_logits": True}, "labels", "SparseCategoricalCrossentropy", {}, "vocab"),
+    "BinaryCrossentropy": ({"from_logits": True}, "binary", "BinaryCrossentropy", {}, None),
+    "BinaryFocalCrossentropy": (FOCAL, "binary", "BinaryFocalCrossentropy", {"apply_class_balancing": True}, None),
+}
 
 
 # --- native formulations, written once over a small array namespace ------------------------------
@@ -95,6 +105,14 @@ def native_losses(ns):
     }
 
 
+def _focal(ns, t, x):
+    """torchvision's / optax's sigmoid focal loss (gamma 2, alpha 0.25), mean over elements."""
+    p = ns.sigmoid(x)
+    ce = ns.softplus(x) - x * t
+    p_t = p * t + (1 - p) * (1 - t)
+    return ns.mean(ce * ns.square(1 - p_t) * (0.25 * t + 0.75 * (1 - t)))
+
+
 def _huber(ns, e, delta):
     q = ns.minimum(e, delta)
     return q * (e - 0.5 * q)
@@ -121,8 +139,14 @@ def torch_native():
         maximum=lambda x, c: torch.clamp_min(x, c) if isinstance(c, float) else torch.maximum(x, c),
         minimum=lambda x, c: torch.clamp_max(x, c),
         softplus=F.softplus,
+        sigmoid=torch.sigmoid,
     )
     losses = native_losses(ns)
+    losses.update(
+        SparseCategoricalCrossentropy=lambda t, p: F.cross_entropy(p, t.long()),
+        BinaryCrossentropy=lambda t, p: F.binary_cross_entropy_with_logits(p, t),
+        BinaryFocalCrossentropy=lambda t, p: _focal(ns, t, p),
+    )
     # PyTorch's own fused losses where it has them: the speed to beat.
     losses.update(
         MeanSquaredError=lambda t, p: F.mse_loss(p, t),
@@ -154,9 +178,15 @@ def jax_native():
         maximum=jnp.maximum,
         minimum=jnp.minimum,
         softplus=jax.nn.softplus,
+        sigmoid=jax.nn.sigmoid,
     )
     losses = native_losses(ns)
     losses.update(  # optax's where it has them
+        SparseCategoricalCrossentropy=lambda t, p: jnp.mean(
+            optax.losses.softmax_cross_entropy_with_integer_labels(p, t)
+        ),
+        BinaryCrossentropy=lambda t, p: jnp.mean(optax.losses.sigmoid_binary_cross_entropy(p, t)),
+        BinaryFocalCrossentropy=lambda t, p: jnp.mean(optax.losses.sigmoid_focal_loss(p, t, alpha=0.25, gamma=2.0)),
         Huber=lambda t, p: jnp.mean(optax.losses.huber_loss(p, t, delta=1.0)),
         LogCosh=lambda t, p: jnp.mean(optax.losses.log_cosh(p, t)),
         CosineSimilarity=lambda t, p: -jnp.mean(optax.losses.cosine_similarity(p, t, epsilon=EPS)),
@@ -179,8 +209,15 @@ def tf_native():
         maximum=tf.maximum,
         minimum=tf.minimum,
         softplus=tf.nn.softplus,
+        sigmoid=tf.sigmoid,
     )
-    return native_losses(ns)
+    losses = native_losses(ns)
+    losses.update(
+        SparseCategoricalCrossentropy=lambda t, p: tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(t, p)),
+        BinaryCrossentropy=lambda t, p: tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(t, p)),
+        BinaryFocalCrossentropy=lambda t, p: _focal(ns, t, p),
+    )
+    return losses
 
 
 # --- measurement ---------------------------------------------------------------------------------
@@ -246,11 +283,17 @@ def interleaved_medians(steps: dict, sync, rounds: int, round_s: float) -> dict[
     return {label: min(values) for label, values in round_medians.items()}
 
 
-def make_inputs(kind: str, size: int, seed: int = 0):
+def make_inputs(kind: str, size, seed: int = 0):
     import numpy as np
 
     rng = np.random.default_rng(seed)
+    if kind == "labels":  # size is (tokens, classes): integer labels and logits
+        tokens, classes = size
+        logits = rng.standard_normal((tokens, classes), dtype="float32")
+        return rng.integers(0, classes, tokens).astype("int32"), (logits,)
     shape = (size // FEATURES, FEATURES)
+    if kind == "binary":
+        return rng.integers(0, 2, shape).astype("float32"), (rng.normal(0, 2, shape).astype("float32"),)
     if kind == "positive":
         return rng.uniform(0, 3, shape).astype("float32"), (rng.uniform(0.1, 3, shape).astype("float32"),)
     if kind == "gaussian":
@@ -261,7 +304,7 @@ def make_inputs(kind: str, size: int, seed: int = 0):
     return rng.normal(size=shape).astype("float32"), (rng.normal(size=shape).astype("float32"),)
 
 
-def child(backend: str, mode: str, sizes, rounds: int, round_s: float) -> list[dict]:
+def child(backend: str, mode: str, sizes, vocab_shapes, rounds: int, round_s: float) -> list[dict]:
     """Measure every loss on one backend: ``mode`` is "time" or "memory"."""
     os.environ["KERAS_BACKEND"] = backend
     import keras
@@ -274,9 +317,12 @@ def child(backend: str, mode: str, sizes, rounds: int, round_s: float) -> list[d
     if mode == "time":
         keep_freed_memory()
     rows = []
-    for name, (options, kind, keras_name) in LOSSES.items():
+    benches = {name: (o, kind, k, o, None) for name, (o, kind, k) in LOSSES.items()} | CLASSIFICATION
+    only = os.environ.get("BENCH_ONLY")
+    benches = {name: bench for name, bench in benches.items() if not only or name in only.split(",")}
+    for name, (options, kind, keras_name, keras_options, shapes) in benches.items():
         ours = getattr(keras_losses, name)(**options)
-        theirs = getattr(keras.losses, keras_name)(**options) if keras_name else None
+        theirs = getattr(keras.losses, keras_name)(**(options | keras_options)) if keras_name else None
 
         def call_ours(t, *p, loss=ours):
             return loss(t, p if len(p) > 1 else p[0])
@@ -286,9 +332,12 @@ def child(backend: str, mode: str, sizes, rounds: int, round_s: float) -> list[d
             implementations["native_again"] = lambda t, *p, f=natives[name]: f(t, *p)
         if theirs is not None:
             implementations["keras"] = lambda t, *p, loss=theirs: loss(t, p[0])
-        for size in sizes:
+        for size in vocab_shapes if shapes == "vocab" else sizes:
             y_true, preds = make_inputs(kind, size)
-            row = {"backend": backend, "loss": name, "size": size}
+            elements = math.prod(size) if isinstance(size, tuple) else size
+            row = {"backend": backend, "loss": name, "size": elements}
+            if isinstance(size, tuple):
+                row["shape"] = list(size)
             steps = {}
             for label, function in implementations.items():
                 steps[label], xla_bytes = grad_step(function, y_true, preds)
@@ -297,14 +346,17 @@ def child(backend: str, mode: str, sizes, rounds: int, round_s: float) -> list[d
                 if mode == "memory":
                     row[label] = {"peak_bytes": xla_bytes if xla_bytes is not None else peak_bytes(steps[label], sync)}
             if mode == "time":
-                seconds = interleaved_medians(steps, sync, rounds, round_s)
+                # Large vocabularies take seconds per pass: fewer rounds keep the run under an hour.
+                seconds = interleaved_medians(steps, sync, rounds if elements <= 10_000_000 else 3, round_s)
                 row.update({label: {"seconds": seconds[label]} for label in implementations})
+            del steps
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
     return rows
 
 
 def run_child(backend: str, mode: str, quick: bool) -> list[dict]:
+    """One backend, one mode, in a fresh process (``BENCH_ONLY=Loss,Loss`` limits the losses)."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(MEMORY_ENV if mode == "memory" else {}))
     command = [sys.executable, __file__, "--child", backend, "--mode", mode] + (["--quick"] if quick else [])
     out = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, text=True).stdout
@@ -338,9 +390,17 @@ def _harness(backend: str):
     if backend == "jax":
         import jax
 
+        on_device = {}  # one device copy of each input, shared by the implementations
+
+        def put(x):
+            if id(x) not in on_device:
+                on_device.clear()
+                on_device[id(x)] = jax.device_put(x)
+            return on_device[id(x)]
+
         def grad_step(function, y_true, preds):
             t = jax.device_put(y_true)
-            ps = tuple(jax.device_put(p) for p in preds)
+            ps = tuple(put(p) for p in preds)
             compiled = jax.jit(jax.grad(lambda ps, t: function(t, *ps))).lower(ps, t).compile()
             # XLA's own account of the buffers it allocates for one call (exact, unlike RSS here).
             analysis = compiled.memory_analysis()
@@ -350,9 +410,17 @@ def _harness(backend: str):
         return grad_step, jax.block_until_ready
     import tensorflow as tf
 
+    as_tensor = {}  # one TF copy of each input, shared by the implementations
+
+    def put(x):
+        if id(x) not in as_tensor:
+            as_tensor.clear()
+            as_tensor[id(x)] = tf.constant(x)
+        return as_tensor[id(x)]
+
     def grad_step(function, y_true, preds):
         t = tf.constant(y_true)
-        ps = [tf.constant(p) for p in preds]
+        ps = [put(p) for p in preds]
 
         @tf.function(jit_compile=True)
         def compiled(t, ps):
@@ -507,7 +575,8 @@ def main() -> None:
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats, budget = (3, 0.02) if args.quick else (9, 0.1)
     if args.child:
-        print(json.dumps(child(args.child, args.mode, sizes, repeats, budget)))
+        vocab = QUICK_LARGE_VOCAB if args.quick else LARGE_VOCAB
+        print(json.dumps(child(args.child, args.mode, sizes, vocab, repeats, budget)))
         return
     rows = []
     for backend in args.backends:
