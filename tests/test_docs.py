@@ -5,6 +5,8 @@ from __future__ import annotations
 import pathlib
 import re
 
+import keras
+
 import keras_losses as kl
 from keras_losses.core.registry import KERAS_OWNED_NAMES
 
@@ -34,3 +36,24 @@ def test_readme_quick_start_has_exactly_two_commands():
     block = README.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
     commands = [line for line in block.strip().splitlines() if line.strip()]
     assert [c.split("#")[0].strip() for c in commands] == ["bash examples/quickstart.sh", "bash tests/run.sh"]
+
+
+def test_imbalanced_focal_example_runs_on_this_backend(tmp_path):
+    """The example trains, prints per-class recall for each loss and writes its PNG (a short run)."""
+    import os
+    import subprocess
+    import sys
+
+    script = pathlib.Path(__file__).parents[1] / "examples" / "imbalanced_focal.py"
+    output = tmp_path / "plot.png"
+    result = subprocess.run(
+        [sys.executable, str(script), "--epochs", "1", "--output", str(output)],
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"backend: {keras.backend.backend()}" in result.stdout
+    lines = [line for line in result.stdout.splitlines() if "class 2" in line]
+    assert len(lines) == 3 and output.stat().st_size > 10_000
