@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import keras
 from keras import ops
 
 from keras_losses.core.base import Loss
@@ -27,6 +26,7 @@ from keras_losses.core.labels import as_tensor, class_labels, gather_classes, ig
 from keras_losses.core.probabilities import (
     binary_log_probabilities,
     binary_probabilities,
+    epsilon,
     log_probabilities,
 )
 from keras_losses.core.registry import register_loss
@@ -34,7 +34,9 @@ from keras_losses.core.validation import (
     at_least,
     axis,
     boolean,
+    check_shapes_match,
     checked,
+    float_tensor,
     integer,
     non_negative,
     one_of,
@@ -435,15 +437,14 @@ def kl_divergence(y_true: Any, y_pred: Any, *, log_input: bool = False, log_targ
     if log_input:
         log_q = y_pred
     else:
-        eps = keras.config.epsilon()
-        log_q = ops.log(ops.clip(y_pred, eps, 1.0))
+        log_q = ops.log(ops.clip(y_pred, epsilon(), 1.0))
     if log_target:
         return ops.sum(ops.exp(y_true) * (y_true - log_q), axis=-1)
     if log_input:
         positive = y_true > 0
         log_t = ops.log(ops.where(positive, y_true, ops.ones_like(y_true)))
         return ops.sum(ops.where(positive, y_true * (log_t - log_q), -y_true * log_q), axis=-1)
-    t = ops.clip(y_true, keras.config.epsilon(), 1.0)
+    t = ops.clip(y_true, epsilon(), 1.0)
     return ops.sum(t * (ops.log(t) - log_q), axis=-1)
 
 
@@ -511,7 +512,7 @@ def sparse_categorical_crossentropy(
         ``torch.nn.functional.cross_entropy``; ``keras.losses.sparse_categorical_crossentropy``;
         Szegedy et al., "Rethinking the Inception Architecture", 2016 (label smoothing).
     """
-    y_pred = _class_axis_last(_float_tensor(y_pred), axis)
+    y_pred = _class_axis_last(float_tensor(y_pred), axis)
     labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
     num_classes = y_pred.shape[-1]
     log_p_t, log_p = _log_prob_of_labels(y_pred, labels, from_logits)
@@ -528,11 +529,6 @@ def sparse_categorical_crossentropy(
             smooth = -ops.sum(log_p if weight is None else log_p * weight, axis=-1)
         values = (1.0 - label_smoothing) * values + (label_smoothing / num_classes) * smooth
     return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
-
-
-def _float_tensor(x: Any) -> Any:
-    x = ops.convert_to_tensor(x)
-    return x if keras.backend.is_float_dtype(x.dtype) else ops.cast(x, keras.backend.floatx())
 
 
 @checked(ignore_index=optional(integer), class_weight=optional(non_negative), axis=axis)
@@ -561,7 +557,7 @@ def negative_log_likelihood(
     References:
         ``torch.nn.functional.nll_loss``.
     """
-    y_pred = _class_axis_last(_float_tensor(y_pred), axis)
+    y_pred = _class_axis_last(float_tensor(y_pred), axis)
     labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
     values = -gather_classes(y_pred, labels)
     if class_weight is not None:
@@ -610,7 +606,7 @@ def sparse_categorical_focal_crossentropy(
     References:
         Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
     """
-    y_pred = _class_axis_last(_float_tensor(y_pred), axis)
+    y_pred = _class_axis_last(float_tensor(y_pred), axis)
     labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
     log_p_t, _ = _log_prob_of_labels(y_pred, labels, from_logits)
     values = -log_p_t * _focal_factor(-ops.expm1(log_p_t), gamma)
@@ -712,7 +708,7 @@ def multi_margin(y_true: Any, y_pred: Any, *, p: int = 1, margin: float = 1.0, c
     References:
         ``torch.nn.functional.multi_margin_loss``; Weston and Watkins, 1999.
     """
-    y_pred = _float_tensor(y_pred)
+    y_pred = float_tensor(y_pred)
     labels = class_labels(y_true, y_pred)
     target_score = ops.expand_dims(gather_classes(y_pred, labels), -1)
     margins = ops.relu(margin - target_score + y_pred)
@@ -745,12 +741,11 @@ def multilabel_margin(y_true: Any, y_pred: Any) -> Any:
     References:
         ``torch.nn.functional.multilabel_margin_loss``.
     """
-    y_pred = _float_tensor(y_pred)
-    labels = ops.convert_to_tensor(y_true)
-    labels = ops.cast(labels, "int32")
+    y_pred = float_tensor(y_pred)
+    labels = ops.cast(ops.convert_to_tensor(y_true), "int32")
     if len(labels.shape) == 1:
         labels = ops.expand_dims(labels, 0)
-    same_shape(ops.cast(labels, y_pred.dtype), y_pred)  # shape check only
+    check_shapes_match(labels, y_pred)
     num_classes = y_pred.shape[-1]
     # A label counts until the first negative entry of its row.
     listed = ops.cast(ops.cumprod(ops.cast(labels >= 0, "int32"), axis=-1), "bool")

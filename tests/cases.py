@@ -49,7 +49,7 @@ GAUSSIAN_EXTREMES = [
 ]
 
 
-def _softmax(x):
+def softmax(x):
     e = np.exp(x - x.max(-1, keepdims=True))
     return e / e.sum(-1, keepdims=True)
 
@@ -63,15 +63,15 @@ def soft_binary_inputs(rng, batch):
 
 
 def onehot_inputs(rng, batch):
-    return np.eye(3)[rng.integers(0, 3, batch)], _softmax(rng.normal(0, 1, (batch, 3)))
+    return np.eye(3)[rng.integers(0, 3, batch)], softmax(rng.normal(0, 1, (batch, 3)))
 
 
 def distribution_inputs(rng, batch):
-    return _softmax(rng.normal(0, 1, (batch, 3))), _softmax(rng.normal(0, 1, (batch, 3)))
+    return softmax(rng.normal(0, 1, (batch, 3))), softmax(rng.normal(0, 1, (batch, 3)))
 
 
 def label_inputs(rng, batch):
-    return rng.integers(0, 3, batch).astype("float64"), _softmax(rng.normal(0, 1, (batch, 3)))
+    return rng.integers(0, 3, batch).astype("float64"), softmax(rng.normal(0, 1, (batch, 3)))
 
 
 def sign_inputs(rng, batch):

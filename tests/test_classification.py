@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 import keras_losses as kl
+from tests.cases import softmax as _softmax
 from tests.helpers import (
     ALL_REDUCTIONS,
     BACKEND,
@@ -28,11 +29,6 @@ from tests.oracle import WEIGHTINGS, Oracle, assert_same_as_keras, check_oracle
 C = 5  # classes in the (6, 5) inputs of the oracle table
 
 # --- inputs: (rng, shape) -> (y_true, y_pred) ----------------------------------------------------
-
-
-def _softmax(x):
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
 
 
 def binary_probs(rng, shape):

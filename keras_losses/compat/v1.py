@@ -81,10 +81,15 @@ _DEFAULT = Reduction.SUM_BY_NONZERO_WEIGHTS
 _PREFIX = "weights can not be broadcast to values."
 
 
-def _float32(x: Any, name: str) -> Any:
+def _required(x: Any, name: str) -> Any:
+    """TF1's check: ``x`` as a tensor, or ``ValueError`` naming the argument if it is None."""
     if x is None:
         raise ValueError(f"Argument `{name}` must not be None.")
-    return ops.cast(ops.convert_to_tensor(x), "float32")
+    return ops.convert_to_tensor(x)
+
+
+def _float32(x: Any, name: str) -> Any:
+    return ops.cast(_required(x, name), "float32")
 
 
 def _check_compatible(a: Any, b: Any) -> None:
@@ -108,9 +113,7 @@ def _check_broadcastable(weights: Any, values: Any) -> None:
 
 
 def _weights(weights: Any) -> Any:
-    if weights is None:
-        raise ValueError("Argument `weights` must not be None.")
-    return ops.cast(ops.convert_to_tensor(weights), "float32")
+    return _float32(weights, "weights")
 
 
 def compute_weighted_loss(
@@ -270,12 +273,9 @@ def sigmoid_cross_entropy(
 
     Labels are smoothed toward 0.5: ``y (1 - label_smoothing) + 0.5 label_smoothing``.
     """
-    if multi_class_labels is None:
-        raise ValueError("Argument `multi_class_labels` must not be None.")
-    if logits is None:
-        raise ValueError("Argument `logits` must not be None.")
-    logits = ops.convert_to_tensor(logits)
-    labels = ops.cast(multi_class_labels, logits.dtype)
+    labels = _required(multi_class_labels, "multi_class_labels")
+    logits = _required(logits, "logits")
+    labels = ops.cast(labels, logits.dtype)
     _check_compatible(logits, labels)
     if label_smoothing > 0:
         labels = labels * (1 - label_smoothing) + 0.5 * label_smoothing
@@ -297,12 +297,9 @@ def softmax_cross_entropy(
     Labels are smoothed toward ``1 / C`` and carry no gradient. Weights are
     per sample (``(N,)``); per-class weights raise ``ValueError`` as in TF1.
     """
-    if onehot_labels is None:
-        raise ValueError("Argument `onehot_labels` must not be None.")
-    if logits is None:
-        raise ValueError("Argument `logits` must not be None.")
-    logits = ops.convert_to_tensor(logits)
-    labels = ops.cast(onehot_labels, logits.dtype)
+    labels = _required(onehot_labels, "onehot_labels")
+    logits = _required(logits, "logits")
+    labels = ops.cast(labels, logits.dtype)
     _check_compatible(logits, labels)
     if label_smoothing > 0:
         labels = labels * (1 - label_smoothing) + label_smoothing / labels.shape[-1]
@@ -323,12 +320,8 @@ def sparse_softmax_cross_entropy(
 
     ``(N, 1)`` labels are squeezed to ``(N,)``, and so are weights with one axis more than the labels.
     """
-    if labels is None:
-        raise ValueError("Argument `labels` must not be None.")
-    if logits is None:
-        raise ValueError("Argument `logits` must not be None.")
-    logits = ops.convert_to_tensor(logits)
-    labels = ops.convert_to_tensor(labels)
+    labels = _required(labels, "labels")
+    logits = _required(logits, "logits")
     if len(labels.shape) == len(logits.shape) and labels.shape[-1] == 1:
         labels = ops.squeeze(labels, -1)
     weights = _weights(weights)
@@ -366,13 +359,9 @@ def mean_pairwise_squared_error(
         summed over the batch. TF1's quirk: with a nonzero scalar weight, ``n``
         is the number of elements of the whole batch.
     """
-    if labels is None:
-        raise ValueError("Argument `labels` must not be None.")
-    if predictions is None:
-        raise ValueError("Argument `predictions` must not be None.")
+    labels, predictions = _float32(labels, "labels"), _float32(predictions, "predictions")
     quirk = _scalar_nonzero(weights)
     weights_tensor = _weights(weights)
-    labels, predictions = _float32(labels, "labels"), _float32(predictions, "predictions")
     _check_broadcastable(weights_tensor, labels)
     _check_compatible(predictions, labels)
     diffs = predictions - labels

@@ -113,6 +113,12 @@ def _shape_str(shape: tuple) -> str:
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+def float_tensor(x: Any) -> Any:
+    """``x`` as a tensor of its float dtype, or of ``keras.config.floatx()`` if it is not float."""
+    x = ops.convert_to_tensor(x)
+    return x if keras.backend.is_float_dtype(x.dtype) else ops.cast(x, keras.backend.floatx())
+
+
 def same_shape(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
     """Convert both to tensors of ``y_pred``'s float dtype and check shapes.
 
@@ -121,9 +127,7 @@ def same_shape(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
     ``ValueError`` with both shapes: a loss never broadcasts its inputs
     silently.
     """
-    y_pred = ops.convert_to_tensor(y_pred)
-    if not keras.backend.is_float_dtype(y_pred.dtype):
-        y_pred = ops.cast(y_pred, keras.backend.floatx())
+    y_pred = float_tensor(y_pred)
     y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
     true_shape, pred_shape = tuple(y_true.shape), tuple(y_pred.shape)
     if len(true_shape) == len(pred_shape) + 1 and true_shape[-1] == 1:
