@@ -313,7 +313,7 @@ def child(backend: str, mode: str, sizes, vocab_shapes, rounds: int, round_s: fl
     import keras_losses
 
     natives = {"torch": torch_native, "jax": jax_native, "tensorflow": tf_native}[backend]()
-    grad_step, sync = _harness(backend)
+    to_backend, grad_step, sync = _harness(backend)
     if mode == "time":
         keep_freed_memory()
     rows = []
@@ -338,9 +338,12 @@ def child(backend: str, mode: str, sizes, vocab_shapes, rounds: int, round_s: fl
             row = {"backend": backend, "loss": name, "size": elements}
             if isinstance(size, tuple):
                 row["shape"] = list(size)
+            # One backend copy of the inputs, shared by the implementations; the host copy is
+            # dropped at once (with 4 GiB of logits, one copy more is too many).
+            y_true, preds = to_backend(y_true), tuple(to_backend(p) for p in preds)
             built = {label: grad_step(function, y_true, preds) for label, function in implementations.items()}
             steps = {label: step for label, (step, _) in built.items()}
-            y_true = preds = None  # the steps hold the backend's copies; a 4 GiB host copy is too many
+            y_true = preds = None
             for label, (step, xla_bytes) in built.items():
                 sync(step())  # compile and warm up
                 sync(step())
@@ -366,15 +369,14 @@ def run_child(backend: str, mode: str, quick: bool) -> list[dict]:
 
 
 def _harness(backend: str):
-    """(make a forward+backward step, wait for its result) for one backend."""
+    """(copy an input to the backend, make a forward+backward step, wait for its result)."""
     if backend == "torch":
         import torch
 
         torch.set_grad_enabled(True)
 
-        def grad_step(function, y_true, preds):
-            t = torch.from_numpy(y_true)
-            ps = [torch.from_numpy(p).requires_grad_(True) for p in preds]
+        def grad_step(function, t, preds):
+            ps = [p.detach().requires_grad_(True) for p in preds]
 
             def step():
                 for p in ps:
@@ -388,41 +390,22 @@ def _harness(backend: str):
 
             return step, None
 
-        return grad_step, lambda x: None
+        return torch.from_numpy, grad_step, lambda x: None
     if backend == "jax":
         import jax
 
-        on_device = {}  # one device copy of each input, shared by the implementations
-
-        def put(x):
-            if id(x) not in on_device:
-                on_device.clear()
-                on_device[id(x)] = jax.device_put(x)
-            return on_device[id(x)]
-
-        def grad_step(function, y_true, preds):
-            t = jax.device_put(y_true)
-            ps = tuple(put(p) for p in preds)
+        def grad_step(function, t, ps):
             compiled = jax.jit(jax.grad(lambda ps, t: function(t, *ps))).lower(ps, t).compile()
             # XLA's own account of the buffers it allocates for one call (exact, unlike RSS here).
             analysis = compiled.memory_analysis()
             memory = analysis.temp_size_in_bytes + analysis.output_size_in_bytes
             return (lambda: compiled(ps, t)), memory
 
-        return grad_step, jax.block_until_ready
+        return jax.device_put, grad_step, jax.block_until_ready
     import tensorflow as tf
 
-    as_tensor = {}  # one TF copy of each input, shared by the implementations
-
-    def put(x):
-        if id(x) not in as_tensor:
-            as_tensor.clear()
-            as_tensor[id(x)] = tf.constant(x)
-        return as_tensor[id(x)]
-
-    def grad_step(function, y_true, preds):
-        t = tf.constant(y_true)
-        ps = [put(p) for p in preds]
+    def grad_step(function, t, preds):
+        ps = list(preds)
 
         @tf.function(jit_compile=True)
         def compiled(t, ps):
@@ -433,7 +416,7 @@ def _harness(backend: str):
 
         return (lambda: compiled(t, ps)), None
 
-    return grad_step, lambda x: [g.numpy() for g in x]
+    return tf.constant, grad_step, lambda x: [g.numpy() for g in x]
 
 
 # --- report --------------------------------------------------------------------------------------
