@@ -526,18 +526,20 @@ def sparse_categorical_crossentropy(
     y_pred = _class_axis_last(float_tensor(y_pred), axis)
     labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
     num_classes = y_pred.shape[-1]
-    log_p_t, log_p = _log_prob_of_labels(y_pred, labels, from_logits)
     weight = None if class_weight is None else as_tensor(class_weight, y_pred)
+    if from_logits and label_smoothing:
+        # The smoothing term needs logsumexp(x) anyway; one serves both terms:
+        # -log p[t] = lse - x[t] and sum_c w_c * -log p_c = sum(w) * lse - sum(w * x).
+        lse = ops.logsumexp(y_pred, axis=-1)
+        log_p_t = gather_classes(y_pred, labels) - lse
+        total_weight = num_classes if weight is None else ops.sum(weight)
+        smooth = total_weight * lse - ops.sum(y_pred if weight is None else y_pred * weight, axis=-1)
+    else:
+        log_p_t, log_p = _log_prob_of_labels(y_pred, labels, from_logits)
+        if label_smoothing:
+            smooth = -ops.sum(log_p if weight is None else log_p * weight, axis=-1)
     values = -log_p_t if weight is None else -log_p_t * ops.take(weight, labels)
     if label_smoothing:
-        if log_p is None:  # sum_c w_c * -log p_c from the logits: C * lse - sum(x) when w = 1
-            lse = ops.logsumexp(y_pred, axis=-1)
-            if weight is None:
-                smooth = num_classes * lse - ops.sum(y_pred, axis=-1)
-            else:
-                smooth = ops.sum(weight) * lse - ops.sum(y_pred * weight, axis=-1)
-        else:
-            smooth = -ops.sum(log_p if weight is None else log_p * weight, axis=-1)
         values = (1.0 - label_smoothing) * values + (label_smoothing / num_classes) * smooth
     return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
 
