@@ -98,6 +98,13 @@ def _check_compatible(a: Any, b: Any) -> None:
         raise ValueError(f"Shapes {sa} and {sb} are incompatible.")
 
 
+def _float32_pair(labels: Any, predictions: Any, name: str = "predictions") -> tuple[Any, Any]:
+    """``(labels, predictions)`` as float32, both required, of compatible shapes (TF1's checks)."""
+    predictions, labels = _float32(predictions, name), _float32(labels, "labels")
+    _check_compatible(predictions, labels)
+    return labels, predictions
+
+
 def _check_broadcastable(weights: Any, values: Any) -> None:
     """TF1's static ``assert_broadcastable``: rank 0, or the values' rank with each dimension 1 or equal."""
     ws, vs = tuple(weights.shape), tuple(values.shape)
@@ -163,8 +170,7 @@ def absolute_difference(
     reduction: str = _DEFAULT,
 ) -> Any:
     """``|predictions - labels|``, weighted and reduced (``tf.compat.v1.losses.absolute_difference``)."""
-    predictions, labels = _float32(predictions, "predictions"), _float32(labels, "labels")
-    _check_compatible(predictions, labels)
+    labels, predictions = _float32_pair(labels, predictions)
     return compute_weighted_loss(ops.abs(predictions - labels), weights, reduction=reduction)
 
 
@@ -177,8 +183,7 @@ def mean_squared_error(
     reduction: str = _DEFAULT,
 ) -> Any:
     """``(predictions - labels)**2``, weighted and reduced (``tf.compat.v1.losses.mean_squared_error``)."""
-    predictions, labels = _float32(predictions, "predictions"), _float32(labels, "labels")
-    _check_compatible(predictions, labels)
+    labels, predictions = _float32_pair(labels, predictions)
     return compute_weighted_loss(ops.square(predictions - labels), weights, reduction=reduction)
 
 
@@ -195,8 +200,7 @@ def huber_loss(
 
     ``0.5 q**2 + delta (|e| - q)`` with ``q = min(|e|, delta)``.
     """
-    predictions, labels = _float32(predictions, "predictions"), _float32(labels, "labels")
-    _check_compatible(predictions, labels)
+    labels, predictions = _float32_pair(labels, predictions)
     abs_error = ops.abs(predictions - labels)
     quadratic = ops.minimum(abs_error, delta)
     return compute_weighted_loss(
@@ -214,8 +218,7 @@ def log_loss(
     reduction: str = _DEFAULT,
 ) -> Any:
     """Elementwise log loss (``tf.compat.v1.losses.log_loss``): ``-y log(p + eps) - (1 - y) log(1 - p + eps)``."""
-    predictions, labels = _float32(predictions, "predictions"), _float32(labels, "labels")
-    _check_compatible(predictions, labels)
+    labels, predictions = _float32_pair(labels, predictions)
     losses = -labels * ops.log(predictions + epsilon) - (1.0 - labels) * ops.log(1.0 - predictions + epsilon)
     return compute_weighted_loss(losses, weights, reduction=reduction)
 
@@ -229,8 +232,7 @@ def hinge_loss(
     reduction: str = _DEFAULT,
 ) -> Any:
     """Elementwise hinge loss for {0, 1} labels (``tf.compat.v1.losses.hinge_loss``): ``relu(1 - (2y - 1) x)``."""
-    logits, labels = _float32(logits, "logits"), _float32(labels, "labels")
-    _check_compatible(logits, labels)
+    labels, logits = _float32_pair(labels, logits, "logits")
     return compute_weighted_loss(ops.relu(1.0 - (2.0 * labels - 1.0) * logits), weights, reduction=reduction)
 
 
@@ -254,8 +256,7 @@ def cosine_distance(
         axis = dim
     if axis is None:
         raise ValueError("You must specify argument `axis`.")
-    predictions, labels = _float32(predictions, "predictions"), _float32(labels, "labels")
-    _check_compatible(predictions, labels)
+    labels, predictions = _float32_pair(labels, predictions)
     losses = 1.0 - ops.sum(predictions * labels, axis=axis, keepdims=True)
     return compute_weighted_loss(losses, weights, reduction=reduction)
 
