@@ -23,7 +23,14 @@ import keras
 from keras import ops
 
 from keras_losses.core.base import Loss
-from keras_losses.core.labels import as_tensor, class_labels, gather_classes, ignore_mask, smooth_labels
+from keras_losses.core.labels import (
+    as_tensor,
+    class_labels,
+    gather_classes,
+    ignore_mask,
+    smooth_labels,
+    zero_ignored,
+)
 from keras_losses.core.probabilities import (
     binary_log_probabilities,
     binary_probabilities,
@@ -541,7 +548,7 @@ def sparse_categorical_crossentropy(
     values = -log_p_t if weight is None else -log_p_t * ops.take(weight, labels)
     if label_smoothing:
         values = (1.0 - label_smoothing) * values + (label_smoothing / num_classes) * smooth
-    return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
+    return zero_ignored(values, valid)
 
 
 @checked(ignore_index=optional(integer), class_weight=optional(non_negative), axis=axis)
@@ -575,7 +582,7 @@ def negative_log_likelihood(
     values = -gather_classes(y_pred, labels)
     if class_weight is not None:
         values = values * ops.take(as_tensor(class_weight, y_pred), labels)
-    return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
+    return zero_ignored(values, valid)
 
 
 @checked(
@@ -626,7 +633,7 @@ def sparse_categorical_focal_crossentropy(
     if alpha is not None:
         alpha = as_tensor(alpha, y_pred)
         values = values * (ops.take(alpha, labels) if len(alpha.shape) else alpha)
-    return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
+    return zero_ignored(values, valid)
 
 
 # --- hinge and margin ----------------------------------------------------------------------------
@@ -847,9 +854,7 @@ class _IndexLabelLoss(Loss):
         labels, valid = ignore_mask(class_labels(y_true, y_pred), options.get("ignore_index"))
         weight = None
         if options.get("class_weight") is not None and self.weights_count:
-            weight = ops.take(as_tensor(options["class_weight"], y_pred), labels)
-            if valid is not None:
-                weight = ops.where(valid, weight, ops.zeros_like(weight))
+            weight = zero_ignored(ops.take(as_tensor(options["class_weight"], y_pred), labels), valid)
         return weight, valid
 
 

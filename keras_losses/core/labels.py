@@ -53,6 +53,11 @@ def ignore_mask(labels: Any, ignore_index: int | None) -> tuple[Any, Any]:
     return ops.where(valid, labels, ops.zeros_like(labels)), valid
 
 
+def zero_ignored(values: Any, valid: Any) -> Any:
+    """``values`` with 0 at the positions ``valid`` (from :func:`ignore_mask`) rules out; as is when it is ``None``."""
+    return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
+
+
 def gather_classes(values: Any, labels: Any) -> Any:
     """``values[..., labels]``: one entry per label along the last axis (no one-hot is built)."""
     return ops.squeeze(ops.take_along_axis(values, ops.expand_dims(labels, -1), axis=-1), -1)
