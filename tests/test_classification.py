@@ -522,6 +522,19 @@ def test_binary_focal_matches_optax_sigmoid_focal_loss(gamma, alpha, rng):
     assert_close(got[1][0], expected[1], GRAD_RTOL, "gradient")
 
 
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_binary_focal_reproduces_tf_addons_published_ratios(from_logits):
+    """TF-Addons' focal_loss_test: gamma=2 divides BCE by 10^3, 10^2, 10 as p_t falls from 0.97 to 0.73."""
+    p = np.array([[0.97], [0.91], [0.73], [0.27], [0.09], [0.03]], "float32")
+    y = np.array([[1], [1], [1], [0], [0], [0]], "float32")
+    y_pred = np.log(p / (1.0 - p)) if from_logits else p
+    bce = to_numpy(kl.binary_crossentropy(y, y_pred, from_logits=from_logits))
+    focal = to_numpy(kl.binary_focal_crossentropy(y, y_pred, gamma=2.0, alpha=None, from_logits=from_logits))
+    np.testing.assert_allclose(10.0 ** np.floor(np.log10(bce / focal)), [1000, 100, 10, 10, 100, 1000])
+    plain = to_numpy(kl.binary_focal_crossentropy(y, y_pred, gamma=0.0, alpha=None, from_logits=from_logits))
+    np.testing.assert_allclose(plain, bce, rtol=1e-6)
+
+
 @pytest.mark.parametrize("epsilon", [1.0, 2.0, -1.0])
 def test_poly_matches_optax(epsilon, rng):
     import optax
