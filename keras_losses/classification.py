@@ -16,6 +16,7 @@ kept labels, which is PyTorch's ``reduction="mean"``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,10 +25,10 @@ from keras import ops
 
 from keras_losses.core.base import Loss
 from keras_losses.core.labels import (
+    apply_label_policy,
     as_tensor,
     class_labels,
     gather_classes,
-    ignore_mask,
     smooth_labels,
     zero_ignored,
 )
@@ -49,8 +50,11 @@ from keras_losses.core.validation import (
     non_negative,
     one_of,
     optional,
+    per_class,
+    per_output,
     real,
     same_shape,
+    to_tensor,
     unit_interval,
 )
 
@@ -138,15 +142,15 @@ def _binary_cross_entropy(y_true: Any, y_pred: Any, from_logits: bool, pos_weigh
     return -(positive * log_p + (1.0 - y_true) * log_not_p)
 
 
-@checked(from_logits=boolean, label_smoothing=unit_interval, pos_weight=optional(non_negative), axis=axis)
+@checked(from_logits=boolean, label_smoothing=unit_interval, axis=axis, pos_weight=optional(per_output(non_negative)))
 def binary_crossentropy(
     y_true: Any,
     y_pred: Any,
-    *,
     from_logits: bool = False,
     label_smoothing: float = 0.0,
-    pos_weight: Weights = None,
     axis: int = -1,
+    *,
+    pos_weight: Weights = None,
 ) -> Any:
     """Binary cross-entropy, optionally with a weight on the positive term.
 
@@ -163,9 +167,9 @@ def binary_crossentropy(
     Args:
         from_logits: whether ``y_pred`` are logits (else probabilities).
         label_smoothing: in [0, 1]; squeezes the labels toward 0.5.
+        axis: the axis averaged.
         pos_weight: ``None``, or a weight ``>= 0`` (one per class) of the
             positive term, as in ``torch.nn.BCEWithLogitsLoss(pos_weight=)``.
-        axis: the axis averaged.
 
     Examples:
         >>> import keras_losses
@@ -220,14 +224,19 @@ def balanced_binary_crossentropy(
 
 
 @checked(
-    gamma=non_negative, alpha=optional(unit_interval), from_logits=boolean, label_smoothing=unit_interval, axis=axis
+    apply_class_balancing=boolean,
+    alpha=optional(unit_interval),
+    gamma=non_negative,
+    from_logits=boolean,
+    label_smoothing=unit_interval,
+    axis=axis,
 )
 def binary_focal_crossentropy(
     y_true: Any,
     y_pred: Any,
-    *,
-    gamma: float = 2.0,
+    apply_class_balancing: bool = False,
     alpha: float | None = 0.25,
+    gamma: float = 2.0,
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
@@ -236,7 +245,8 @@ def binary_focal_crossentropy(
 
     Formula:
         ``p_t = y * p + (1 - y) * (1 - p)``;
-        ``alpha_t = alpha * y + (1 - alpha) * (1 - y)`` (1 when ``alpha`` is None);
+        ``alpha_t = alpha * y + (1 - alpha) * (1 - y)`` with ``apply_class_balancing``
+        (else 1, and 1 when ``alpha`` is None);
         ``loss = mean(alpha_t * (1 - p_t)**gamma * bce(y, p), axis)``.
         From logits, ``1 - p_t = y * sigmoid(-x) + (1 - y) * sigmoid(x)`` (no cancellation).
 
@@ -244,16 +254,19 @@ def binary_focal_crossentropy(
         y_true, y_pred: ``(N, ..., C)``. Output: ``(N, ...)``.
 
     Args:
+        apply_class_balancing: whether to weigh the classes by ``alpha`` (Keras's switch).
+        alpha: weight of the positive class in [0, 1] when balancing, or ``None`` for none.
         gamma: focusing parameter ``>= 0``; 0 gives (alpha-weighted) cross-entropy.
-        alpha: weight of the positive class in [0, 1], or ``None`` for no weighting.
         from_logits: whether ``y_pred`` are logits (else probabilities).
         label_smoothing: in [0, 1]; squeezes the labels toward 0.5.
         axis: the axis averaged.
 
     Examples:
         >>> import keras_losses
-        >>> round(float(keras_losses.binary_focal_crossentropy([[1.0]], [[0.5]], alpha=None)[0]), 4)  # 0.25 log 2
+        >>> round(float(keras_losses.binary_focal_crossentropy([[1.0]], [[0.5]])[0]), 4)  # 0.25 log 2
         0.1733
+        >>> round(float(keras_losses.binary_focal_crossentropy([[1.0]], [[0.5]], True, alpha=0.25)[0]), 4)
+        0.0433
 
     References:
         Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
@@ -265,7 +278,7 @@ def binary_focal_crossentropy(
     values = _binary_cross_entropy(y_true, y_pred, from_logits) * _focal_factor(
         y_true * not_p + (1.0 - y_true) * p, gamma
     )
-    if alpha is not None:
+    if apply_class_balancing and alpha is not None:
         values = values * ((1.0 - alpha) + (2.0 * alpha - 1.0) * y_true)
     return ops.mean(values, axis=axis)
 
@@ -273,15 +286,15 @@ def binary_focal_crossentropy(
 # --- categorical (dense targets) -----------------------------------------------------------------
 
 
-@checked(from_logits=boolean, label_smoothing=unit_interval, class_weight=optional(non_negative), axis=axis)
+@checked(from_logits=boolean, label_smoothing=unit_interval, axis=axis, class_weight=optional(per_class(non_negative)))
 def categorical_crossentropy(
     y_true: Any,
     y_pred: Any,
-    *,
     from_logits: bool = False,
     label_smoothing: float = 0.0,
-    class_weight: Weights = None,
     axis: int = -1,
+    *,
+    class_weight: Weights = None,
 ) -> Any:
     """Cross-entropy between target distributions (one-hot or soft) and predictions.
 
@@ -297,9 +310,9 @@ def categorical_crossentropy(
     Args:
         from_logits: whether ``y_pred`` are logits (else probabilities).
         label_smoothing: in [0, 1]; mixes the targets with the uniform distribution.
+        axis: the class axis.
         class_weight: ``None`` or one weight ``>= 0`` per class (PyTorch's ``weight``;
             with probability targets torch's ``"mean"`` divides by ``N``, as our default does).
-        axis: the class axis.
 
     Examples:
         >>> import keras_losses
@@ -324,8 +337,8 @@ def _along(vector: Any, axis: int, rank: int) -> Any:
 
 
 @checked(
+    alpha=optional(per_output(unit_interval)),
     gamma=non_negative,
-    alpha=optional(unit_interval),
     from_logits=boolean,
     label_smoothing=unit_interval,
     axis=axis,
@@ -333,9 +346,8 @@ def _along(vector: Any, axis: int, rank: int) -> Any:
 def categorical_focal_crossentropy(
     y_true: Any,
     y_pred: Any,
-    *,
-    gamma: float = 2.0,
     alpha: Weights = 0.25,
+    gamma: float = 2.0,
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
@@ -352,8 +364,8 @@ def categorical_focal_crossentropy(
         y_true, y_pred: ``(N, ..., C)``. ``alpha``: scalar or ``(C,)``. Output: ``(N, ...)``.
 
     Args:
-        gamma: focusing parameter ``>= 0``.
         alpha: ``None``, a weight in [0, 1], or one per class.
+        gamma: focusing parameter ``>= 0``.
         from_logits: whether ``y_pred`` are logits (else probabilities).
         label_smoothing: in [0, 1].
         axis: the class axis.
@@ -482,22 +494,45 @@ def _log_prob_of_labels(logits_or_probs: Any, labels: Any, from_logits: bool) ->
     return gather_classes(log_p, labels), log_p
 
 
+def _merge_ignore(ignore_class: int | None, ignore_index: int | None) -> int | None:
+    """Keras's ``ignore_class`` and PyTorch's ``ignore_index`` are one option under two names."""
+    optional(integer)("ignore_class", ignore_class)
+    optional(integer)("ignore_index", ignore_index)
+    if ignore_class is not None and ignore_index is not None and ignore_class != ignore_index:
+        raise ValueError(
+            f"Invalid value for argument `ignore_index`: {ignore_index!r}. `ignore_class` and `ignore_index` "
+            f"name the same option; got ignore_class={ignore_class!r}. Expected one of them, or equal values."
+        )
+    return ignore_class if ignore_class is not None else ignore_index
+
+
+def _squeeze_class_axis(y_true: Any, y_pred: Any, axis: int) -> Any:
+    """Keras's rule: labels with a size-1 axis at the class axis (``(N, 1, H, W)`` for axis 1) lose it."""
+    y_true = to_tensor(y_true)
+    if axis not in (-1, len(y_pred.shape) - 1) and len(y_true.shape) == len(y_pred.shape):
+        if y_true.shape[axis] == 1:
+            return ops.squeeze(y_true, axis=axis)
+    return y_true
+
+
 @checked(
     from_logits=boolean,
-    ignore_index=optional(integer),
-    class_weight=optional(non_negative),
-    label_smoothing=unit_interval,
+    ignore_class=optional(integer),
     axis=axis,
+    ignore_index=optional(integer),
+    class_weight=optional(per_class(non_negative)),
+    label_smoothing=unit_interval,
 )
 def sparse_categorical_crossentropy(
     y_true: Any,
     y_pred: Any,
-    *,
     from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
+    *,
     ignore_index: int | None = None,
     class_weight: Weights = None,
     label_smoothing: float = 0.0,
-    axis: int = -1,
 ) -> Any:
     """Cross-entropy with integer class labels: PyTorch's ``F.cross_entropy(reduction="none")``.
 
@@ -506,18 +541,22 @@ def sparse_categorical_crossentropy(
         ``e = label_smoothing``, ``w = class_weight`` (or 1), and 0 where
         ``t == ignore_index``. From logits, ``-log p[t] = logsumexp(x) - x[t]``
         and ``sum_c -log p[c] = C * logsumexp(x) - sum(x)``: no one-hot and no
-        second ``(N, ..., C)`` array beyond what the gradient needs.
+        second ``(N, ..., C)`` array beyond what the gradient needs. A label
+        outside ``[0, C)`` (and not ignored) gives NaN.
 
     Shape:
-        y_true: ``(N, d1, ..., dk)`` integers (or with a trailing 1).
-        y_pred: ``(N, d1, ..., dk, C)`` with classes on ``axis``. Output: ``(N, d1, ..., dk)``.
+        y_true: ``(N, d1, ..., dk)`` integers (or with a size-1 axis at the end
+        or at ``axis``). y_pred: ``(N, d1, ..., dk, C)`` with classes on ``axis``.
+        Output: ``(N, d1, ..., dk)``.
 
     Args:
         from_logits: whether ``y_pred`` are logits (else probabilities).
-        ignore_index: a label to skip (e.g. padding), or ``None``.
+        ignore_class: a label to skip (e.g. padding), or ``None``; Keras's name
+            of ``ignore_index``.
+        axis: the class axis of ``y_pred``.
+        ignore_index: PyTorch's name of ``ignore_class``; give either.
         class_weight: ``None`` or one weight ``>= 0`` per class.
         label_smoothing: in [0, 1].
-        axis: the class axis of ``y_pred``.
 
     Examples:
         >>> import keras_losses
@@ -530,35 +569,39 @@ def sparse_categorical_crossentropy(
         ``torch.nn.functional.cross_entropy``; ``keras.losses.sparse_categorical_crossentropy``;
         Szegedy et al., "Rethinking the Inception Architecture", 2016 (label smoothing).
     """
-    y_pred = _class_axis_last(float_tensor(y_pred), axis)
-    labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
+    ignore_index = _merge_ignore(ignore_class, ignore_index)
+    y_pred = float_tensor(y_pred)
+    y_true = _squeeze_class_axis(y_true, y_pred, axis)
+    y_pred = _class_axis_last(y_pred, axis)
+    labels = class_labels(y_true, y_pred, ignore_index)
     num_classes = y_pred.shape[-1]
     weight = None if class_weight is None else as_tensor(class_weight, y_pred)
     if from_logits and label_smoothing:
         # The smoothing term needs logsumexp(x) anyway; one serves both terms:
         # -log p[t] = lse - x[t] and sum_c w_c * -log p_c = sum(w) * lse - sum(w * x).
         lse = ops.logsumexp(y_pred, axis=-1)
-        log_p_t = gather_classes(y_pred, labels) - lse
+        log_p_t = gather_classes(y_pred, labels.index) - lse
         total_weight = num_classes if weight is None else ops.sum(weight)
         smooth = total_weight * lse - ops.sum(y_pred if weight is None else y_pred * weight, axis=-1)
     else:
-        log_p_t, log_p = _log_prob_of_labels(y_pred, labels, from_logits)
+        log_p_t, log_p = _log_prob_of_labels(y_pred, labels.index, from_logits)
         if label_smoothing:
             smooth = -ops.sum(log_p if weight is None else log_p * weight, axis=-1)
-    values = -log_p_t if weight is None else -log_p_t * ops.take(weight, labels)
+    values = -log_p_t if weight is None else -log_p_t * ops.take(weight, labels.index)
     if label_smoothing:
         values = (1.0 - label_smoothing) * values + (label_smoothing / num_classes) * smooth
-    return zero_ignored(values, valid)
+    return apply_label_policy(values, labels)
 
 
-@checked(ignore_index=optional(integer), class_weight=optional(non_negative), axis=axis)
+@checked(ignore_index=optional(integer), class_weight=optional(per_class(non_negative)), axis=axis)
 def negative_log_likelihood(
     y_true: Any, y_pred: Any, *, ignore_index: int | None = None, class_weight: Weights = None, axis: int = -1
 ) -> Any:
     """Negative log-likelihood of integer labels under log-probabilities: ``F.nll_loss(reduction="none")``.
 
     Formula:
-        ``loss = -w[t] * y_pred[t]``, and 0 where ``t == ignore_index``.
+        ``loss = -w[t] * y_pred[t]``, 0 where ``t == ignore_index`` and NaN where
+        ``t`` is outside ``[0, C)``.
 
     Shape:
         y_true: ``(N, d1, ..., dk)`` integers. y_pred: ``(N, d1, ..., dk, C)``
@@ -578,16 +621,16 @@ def negative_log_likelihood(
         ``torch.nn.functional.nll_loss``.
     """
     y_pred = _class_axis_last(float_tensor(y_pred), axis)
-    labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
-    values = -gather_classes(y_pred, labels)
+    labels = class_labels(y_true, y_pred, ignore_index)
+    values = -gather_classes(y_pred, labels.index)
     if class_weight is not None:
-        values = values * ops.take(as_tensor(class_weight, y_pred), labels)
-    return zero_ignored(values, valid)
+        values = values * ops.take(as_tensor(class_weight, y_pred), labels.index)
+    return apply_label_policy(values, labels)
 
 
 @checked(
     gamma=non_negative,
-    alpha=optional(unit_interval),
+    alpha=optional(per_output(unit_interval)),
     ignore_index=optional(integer),
     from_logits=boolean,
     axis=axis,
@@ -605,7 +648,8 @@ def sparse_categorical_focal_crossentropy(
     """Focal loss with integer labels: :func:`categorical_focal_crossentropy` of the one-hot labels.
 
     Formula:
-        ``loss = -alpha[t] * (1 - p[t])**gamma * log p[t]``, 0 where ``t == ignore_index``.
+        ``loss = -alpha[t] * (1 - p[t])**gamma * log p[t]``, 0 where ``t == ignore_index``
+        and NaN where ``t`` is outside ``[0, C)``.
 
     Shape:
         y_true: ``(N, d1, ..., dk)`` integers. y_pred: ``(N, d1, ..., dk, C)``. ``alpha``:
@@ -627,13 +671,13 @@ def sparse_categorical_focal_crossentropy(
         Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
     """
     y_pred = _class_axis_last(float_tensor(y_pred), axis)
-    labels, valid = ignore_mask(class_labels(y_true, y_pred), ignore_index)
-    log_p_t, _ = _log_prob_of_labels(y_pred, labels, from_logits)
+    labels = class_labels(y_true, y_pred, ignore_index)
+    log_p_t, _ = _log_prob_of_labels(y_pred, labels.index, from_logits)
     values = -log_p_t * _focal_factor(-ops.expm1(log_p_t), gamma)
     if alpha is not None:
         alpha = as_tensor(alpha, y_pred)
-        values = values * (ops.take(alpha, labels) if len(alpha.shape) else alpha)
-    return zero_ignored(values, valid)
+        values = values * (ops.take(alpha, labels.index) if len(alpha.shape) else alpha)
+    return apply_label_policy(values, labels)
 
 
 # --- hinge and margin ----------------------------------------------------------------------------
@@ -705,12 +749,13 @@ def categorical_hinge(y_true: Any, y_pred: Any) -> Any:
     return ops.relu(negative - positive + 1.0)
 
 
-@checked(p=one_of(1, 2), margin=real, class_weight=optional(non_negative))
+@checked(p=one_of(1, 2), margin=real, class_weight=optional(per_class(non_negative)))
 def multi_margin(y_true: Any, y_pred: Any, *, p: int = 1, margin: float = 1.0, class_weight: Weights = None) -> Any:
     """Multi-class margin loss (one-vs-all hinge on the label's score): ``F.multi_margin_loss``.
 
     Formula:
-        ``loss = w[t] / C * sum_{i != t} max(0, margin - x[t] + x[i])**p``.
+        ``loss = w[t] / C * sum_{i != t} max(0, margin - x[t] + x[i])**p``;
+        NaN where ``t`` is outside ``[0, C)``.
 
     Shape:
         y_true: ``(N,)`` integer labels. y_pred: ``(N, C)`` scores. Output: ``(N,)``.
@@ -730,15 +775,15 @@ def multi_margin(y_true: Any, y_pred: Any, *, p: int = 1, margin: float = 1.0, c
     """
     y_pred = float_tensor(y_pred)
     labels = class_labels(y_true, y_pred)
-    target_score = ops.expand_dims(gather_classes(y_pred, labels), -1)
+    target_score = ops.expand_dims(gather_classes(y_pred, labels.index), -1)
     margins = ops.relu(margin - target_score + y_pred)
     if p == 2:
         margins = ops.square(margins)
-    is_label = ops.equal(ops.arange(y_pred.shape[-1], dtype=labels.dtype), ops.expand_dims(labels, -1))
+    is_label = ops.equal(ops.arange(y_pred.shape[-1], dtype="int32"), ops.expand_dims(labels.index, -1))
     values = ops.mean(ops.where(is_label, ops.zeros_like(margins), margins), axis=-1)
     if class_weight is not None:
-        values = values * ops.take(as_tensor(class_weight, y_pred), labels)
-    return values
+        values = values * ops.take(as_tensor(class_weight, y_pred), labels.index)
+    return apply_label_policy(values, labels)
 
 
 def multilabel_margin(y_true: Any, y_pred: Any) -> Any:
@@ -747,6 +792,7 @@ def multilabel_margin(y_true: Any, y_pred: Any) -> Any:
     Formula:
         ``loss = sum_{j in labels} sum_{i not in labels} max(0, 1 - (x[j] - x[i])) / C``,
         where the labels of a sample are the entries of its ``y_true`` row before the first -1.
+        A listed entry outside ``[0, C)`` (PyTorch raises) makes the sample's value NaN.
 
     Shape:
         y_true: ``(N, C)`` class indices, -1 terminated (as in PyTorch). y_pred: ``(N, C)``.
@@ -762,14 +808,20 @@ def multilabel_margin(y_true: Any, y_pred: Any) -> Any:
         ``torch.nn.functional.multilabel_margin_loss``.
     """
     y_pred = float_tensor(y_pred)
-    labels = ops.cast(ops.convert_to_tensor(y_true), "int32")
-    if len(labels.shape) == 1:
-        labels = ops.expand_dims(labels, 0)
-    check_shapes_match(labels, y_pred)
+    entries = to_tensor(y_true)
+    if len(entries.shape) == 1:
+        entries = ops.expand_dims(entries, 0)
+    check_shapes_match(entries, y_pred)
     num_classes = y_pred.shape[-1]
-    # A label counts until the first negative entry of its row.
-    listed = ops.cast(ops.cumprod(ops.cast(labels >= 0, "int32"), axis=-1), "bool")
-    safe = ops.where(listed, labels, ops.zeros_like(labels))
+    if keras.backend.is_float_dtype(entries.dtype):  # a non-integer (NaN included) is a bad entry, -2
+        entries = ops.where(ops.equal(ops.floor(entries), entries), entries, ops.full_like(entries, -2))
+    entries = ops.cast(entries, "int32")
+    # A row lists labels until its first -1; a listed entry outside [0, C) is bad.
+    listed = ops.cast(ops.cumprod(ops.cast(ops.not_equal(entries, -1), "int32"), axis=-1), "bool")
+    in_range = ops.logical_and(ops.greater_equal(entries, 0), ops.less(entries, num_classes))
+    bad = ops.any(ops.logical_and(listed, ops.logical_not(in_range)), axis=-1)
+    listed = ops.logical_and(listed, in_range)
+    safe = ops.where(listed, entries, ops.zeros_like(entries))
     one_hot = ops.logical_and(
         ops.expand_dims(listed, -1),
         ops.equal(ops.expand_dims(safe, -1), ops.arange(num_classes, dtype=safe.dtype)),
@@ -778,7 +830,8 @@ def multilabel_margin(y_true: Any, y_pred: Any) -> Any:
     label_score = ops.expand_dims(ops.take_along_axis(y_pred, safe, axis=-1), -1)  # (N, J, 1)
     margins = ops.relu(1.0 - label_score + ops.expand_dims(y_pred, -2))  # (N, J, C)
     counted = ops.logical_and(ops.expand_dims(listed, -1), ops.expand_dims(ops.logical_not(is_label), -2))
-    return ops.sum(ops.where(counted, margins, ops.zeros_like(margins)), axis=(-2, -1)) / num_classes
+    values = ops.sum(ops.where(counted, margins, ops.zeros_like(margins)), axis=(-2, -1)) / num_classes
+    return ops.where(bad, ops.full_like(values, math.nan), values)
 
 
 def soft_margin(y_true: Any, y_pred: Any) -> Any:
@@ -802,7 +855,7 @@ def soft_margin(y_true: Any, y_pred: Any) -> Any:
     return ops.mean(ops.softplus(-y_true * y_pred), axis=-1)
 
 
-@checked(class_weight=optional(non_negative))
+@checked(class_weight=optional(per_class(non_negative)))
 def multilabel_soft_margin(y_true: Any, y_pred: Any, *, class_weight: Weights = None) -> Any:
     """Multi-label one-vs-all logistic loss: ``F.multilabel_soft_margin_loss``.
 
@@ -842,20 +895,24 @@ class _IndexLabelLoss(Loss):
     the labels count in ``"weighted_mean"``, which is then PyTorch's ``"mean"``.
     """
 
-    label_dtype = "int32"
+    index_labels = True
     #: Whether ``class_weight`` is a weight of the label (PyTorch's ``weight``) for ``"weighted_mean"``.
     weights_count = True
 
     def element_weights(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         options = self._options
-        if options.get("ignore_index") is None and (options.get("class_weight") is None or not self.weights_count):
+        ignore_index = _merge_ignore(options.get("ignore_class"), options.get("ignore_index"))
+        class_weight = options.get("class_weight") if self.weights_count else None
+        if ignore_index is None and class_weight is None:
             return None, None
-        y_pred = _class_axis_last(y_pred, options.get("axis", -1))
-        labels, valid = ignore_mask(class_labels(y_true, y_pred), options.get("ignore_index"))
+        axis = options.get("axis", -1)
+        y_true = _squeeze_class_axis(y_true, y_pred, axis)
+        y_pred = _class_axis_last(y_pred, axis)
+        labels = class_labels(y_true, y_pred, ignore_index)
         weight = None
-        if options.get("class_weight") is not None and self.weights_count:
-            weight = zero_ignored(ops.take(as_tensor(options["class_weight"], y_pred), labels), valid)
-        return weight, valid
+        if class_weight is not None:
+            weight = zero_ignored(ops.take(as_tensor(class_weight, y_pred), labels.index), labels.valid)
+        return weight, labels.valid
 
 
 @register_loss("bce", "sigmoid_cross_entropy")
@@ -875,11 +932,12 @@ class BinaryCrossentropy(Loss):
         self,
         from_logits: bool = False,
         label_smoothing: float = 0.0,
-        pos_weight: Weights = None,
         axis: int = -1,
         reduction: str | None = _REDUCTION,
         name: str = "binary_crossentropy",
         dtype: Any = None,
+        *,
+        pos_weight: Weights = None,
     ):
         super().__init__(
             from_logits=from_logits,
@@ -919,11 +977,12 @@ class CategoricalCrossentropy(Loss):
         self,
         from_logits: bool = False,
         label_smoothing: float = 0.0,
-        class_weight: Weights = None,
         axis: int = -1,
         reduction: str | None = _REDUCTION,
         name: str = "categorical_crossentropy",
         dtype: Any = None,
+        *,
+        class_weight: Weights = None,
     ):
         super().__init__(
             from_logits=from_logits,
@@ -940,6 +999,8 @@ class CategoricalCrossentropy(Loss):
 class SparseCategoricalCrossentropy(_IndexLabelLoss):
     """Cross-entropy with integer labels; see :func:`sparse_categorical_crossentropy`.
 
+    Keras's ``ignore_class`` and PyTorch's ``ignore_index`` are one option: give
+    either (the config stores it as ``ignore_class``).
     ``reduction="weighted_mean"`` is PyTorch's ``CrossEntropyLoss(reduction="mean")``.
 
     Examples:
@@ -954,20 +1015,22 @@ class SparseCategoricalCrossentropy(_IndexLabelLoss):
     def __init__(
         self,
         from_logits: bool = False,
+        ignore_class: int | None = None,
+        reduction: str | None = _REDUCTION,
+        axis: int = -1,
+        name: str = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+        *,
         ignore_index: int | None = None,
         class_weight: Weights = None,
         label_smoothing: float = 0.0,
-        axis: int = -1,
-        reduction: str | None = _REDUCTION,
-        name: str = "sparse_categorical_crossentropy",
-        dtype: Any = None,
     ):
         super().__init__(
             from_logits=from_logits,
-            ignore_index=ignore_index,
+            ignore_class=_merge_ignore(ignore_class, ignore_index),
+            axis=axis,
             class_weight=class_weight,
             label_smoothing=label_smoothing,
-            axis=axis,
             reduction=reduction,
             name=name,
             dtype=dtype,
@@ -1005,25 +1068,30 @@ class KLDivergence(Loss):
 
     def __init__(
         self,
-        log_input: bool = False,
-        log_target: bool = False,
         reduction: str | None = _REDUCTION,
         name: str = "kl_divergence",
         dtype: Any = None,
+        *,
+        log_input: bool = False,
+        log_target: bool = False,
     ):
         super().__init__(log_input=log_input, log_target=log_target, reduction=reduction, name=name, dtype=dtype)
 
 
 @register_loss("binary_focal", "sigmoid_focal")
 class BinaryFocalCrossentropy(Loss):
-    """Binary focal loss; see :func:`binary_focal_crossentropy`."""
+    """Binary focal loss; see :func:`binary_focal_crossentropy`.
+
+    As in Keras, ``alpha`` weighs the classes only with ``apply_class_balancing=True``.
+    """
 
     function = binary_focal_crossentropy
 
     def __init__(
         self,
-        gamma: float = 2.0,
+        apply_class_balancing: bool = False,
         alpha: float | None = 0.25,
+        gamma: float = 2.0,
         from_logits: bool = False,
         label_smoothing: float = 0.0,
         axis: int = -1,
@@ -1032,8 +1100,9 @@ class BinaryFocalCrossentropy(Loss):
         dtype: Any = None,
     ):
         super().__init__(
-            gamma=gamma,
+            apply_class_balancing=apply_class_balancing,
             alpha=alpha,
+            gamma=gamma,
             from_logits=from_logits,
             label_smoothing=label_smoothing,
             axis=axis,
@@ -1049,7 +1118,7 @@ class CategoricalFocalCrossentropy(Loss):
 
     Examples:
         >>> import keras_losses
-        >>> loss = keras_losses.CategoricalFocalCrossentropy(gamma=0.0, alpha=None)  # plain cross-entropy
+        >>> loss = keras_losses.CategoricalFocalCrossentropy(alpha=None, gamma=0.0)  # plain cross-entropy
         >>> round(float(loss([[0.0, 1.0]], [[0.2, 0.8]])), 4)
         0.2231
     """
@@ -1058,8 +1127,8 @@ class CategoricalFocalCrossentropy(Loss):
 
     def __init__(
         self,
-        gamma: float = 2.0,
         alpha: Weights = 0.25,
+        gamma: float = 2.0,
         from_logits: bool = False,
         label_smoothing: float = 0.0,
         axis: int = -1,
@@ -1068,8 +1137,8 @@ class CategoricalFocalCrossentropy(Loss):
         dtype: Any = None,
     ):
         super().__init__(
-            gamma=gamma,
             alpha=alpha,
+            gamma=gamma,
             from_logits=from_logits,
             label_smoothing=label_smoothing,
             axis=axis,
@@ -1171,7 +1240,7 @@ class MultiMargin(Loss):
     """Multi-class margin loss; see :func:`multi_margin`."""
 
     function = multi_margin
-    label_dtype = "int32"
+    index_labels = True
 
     def __init__(
         self,
@@ -1190,7 +1259,7 @@ class MultiLabelMargin(Loss):
     """Multi-label margin loss; see :func:`multilabel_margin`."""
 
     function = multilabel_margin
-    label_dtype = "int32"
+    index_labels = True
 
     def __init__(self, reduction: str | None = _REDUCTION, name: str = "multilabel_margin", dtype: Any = None):
         super().__init__(reduction=reduction, name=name, dtype=dtype)

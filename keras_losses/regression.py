@@ -29,6 +29,7 @@ from keras_losses.core.validation import (
     checked,
     extended_real,
     non_negative,
+    per_output,
     positive,
     same_shape,
     unit_interval,
@@ -245,7 +246,7 @@ def _huber_core(abs_error: Any, delta: float) -> Any:
 
 
 @checked(delta=positive)
-def huber(y_true: Any, y_pred: Any, *, delta: float = 1.0) -> Any:
+def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> Any:
     """Huber loss: quadratic for small errors, linear beyond ``delta``.
 
     Formula:
@@ -326,7 +327,7 @@ def log_cosh(y_true: Any, y_pred: Any) -> Any:
     return ops.mean(error + ops.softplus(-2.0 * error) - _LOG2, axis=-1)
 
 
-@checked(tau=unit_interval)
+@checked(tau=per_output(unit_interval))
 def pinball(y_true: Any, y_pred: Any, *, tau: float | Sequence[float] = 0.5) -> Any:
     """Pinball (quantile) loss for the ``tau``-quantile.
 
@@ -557,7 +558,7 @@ def gaussian_nll(
 
 
 @checked(axis=axis)
-def cosine_similarity(y_true: Any, y_pred: Any, *, axis: int = -1) -> Any:
+def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> Any:
     """Negative cosine similarity along ``axis`` (Keras's definition).
 
     Formula:
@@ -719,7 +720,9 @@ class Huber(Loss):
 
     function = huber
 
-    def __init__(self, delta: float = 1.0, reduction: str | None = _REDUCTION, name: str = "huber", dtype: Any = None):
+    def __init__(
+        self, delta: float = 1.0, reduction: str | None = _REDUCTION, name: str = "huber_loss", dtype: Any = None
+    ):
         super().__init__(delta=delta, reduction=reduction, name=name, dtype=dtype)
 
 

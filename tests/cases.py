@@ -255,10 +255,14 @@ CASES: dict[str, Case] = {
             {},
             {"from_logits": True},
             {"from_logits": True, "gamma": 0.5, "alpha": None, "label_smoothing": 0.1},
-            {"gamma": 0.0, "alpha": 0.75},
+            {"apply_class_balancing": True, "gamma": 0.0, "alpha": 0.75},
         ],
         extremes_for={1: LOGIT_BINARY_EXTREMES, 2: LOGIT_BINARY_EXTREMES},
-        bad_options=[({"gamma": -1.0}, "gamma"), ({"alpha": 1.5}, "alpha")],
+        bad_options=[
+            ({"gamma": -1.0}, "gamma"),
+            ({"alpha": 1.5}, "alpha"),
+            ({"apply_class_balancing": 1}, "apply_class_balancing"),
+        ],
         activation="sigmoid",
     ),
     "CategoricalFocalCrossentropy": Case(

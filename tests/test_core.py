@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 from keras.src.backend import set_keras_mask
-from keras.src.losses.loss import reduce_weighted_values
+from keras.src.losses.loss import reduce_weighted_values, squeeze_or_expand_to_same_rank
 
 import keras_losses as kl
 from keras_losses.core import registry
@@ -178,9 +178,18 @@ def test_compile_with_a_string_uses_our_loss(rng):
 # --- validation -----------------------------------------------------------------------------------
 
 
-def test_trailing_one_is_squeezed_like_keras():
-    y_true, y_pred = same_shape(np.zeros((4, 1)), np.zeros((4,)))
-    assert tuple(y_true.shape) == tuple(y_pred.shape) == (4,)
+@pytest.mark.parametrize(
+    "true_shape,pred_shape,expected",
+    [((4, 1), (4,), (4, 1)), ((4,), (4, 1), (4, 1)), ((4, 2, 1), (4, 2), (4, 2)), ((4, 2), (4, 2, 1), (4, 2))],
+)
+def test_ranks_follow_keras_rule(true_shape, pred_shape, expected):
+    """Keras's squeeze_or_expand_to_same_rank: (N,) against (N, 1) keeps one value per sample."""
+    y_true, y_pred = same_shape(np.zeros(true_shape), np.zeros(pred_shape))
+    assert tuple(y_true.shape) == tuple(y_pred.shape) == expected
+    keras_true, keras_pred = squeeze_or_expand_to_same_rank(
+        keras.ops.convert_to_tensor(np.zeros(true_shape)), keras.ops.convert_to_tensor(np.zeros(pred_shape))
+    )
+    assert tuple(keras_true.shape) == tuple(keras_pred.shape) == expected
 
 
 @pytest.mark.parametrize("true_shape,pred_shape", [((4, 3), (4, 1)), ((4,), (3,)), ((2, 3, 4), (2, 3))])
@@ -194,7 +203,7 @@ def test_option_errors_name_argument_value_and_allowed():
         kl.Huber(delta=0)
     with pytest.raises(ValueError, match=r"`beta`: -1\. Expected a number >= 0"):
         kl.SmoothL1(beta=-1)
-    with pytest.raises(ValueError, match=r"`tau`: 1\.5\. Expected a number \(or one per output\) in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"`tau`: 1\.5\. Expected a number in \[0, 1\], or a list of them \(one per output\)"):
         kl.Pinball(tau=1.5)
     for not_a_number in ("big", None, True, [0.1, "x"]):
         with pytest.raises(ValueError, match="`delta`"):

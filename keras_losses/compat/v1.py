@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from keras import ops
 
+from keras_losses.core.labels import apply_label_policy, class_labels, gather_classes
 from keras_losses.core.numerics import divide_no_nan
 from keras_losses.core.reduction import reduce_loss
 
@@ -320,17 +321,16 @@ def sparse_softmax_cross_entropy(
     """Per-sample softmax cross-entropy of integer labels (``tf.compat.v1.losses.sparse_softmax_cross_entropy``).
 
     ``(N, 1)`` labels are squeezed to ``(N,)``, and so are weights with one axis more than the labels.
+    A label outside ``[0, C)`` gives NaN on every backend (TF1 raises on TensorFlow).
     """
     labels = _required(labels, "labels")
     logits = _required(logits, "logits")
-    if len(labels.shape) == len(logits.shape) and labels.shape[-1] == 1:
-        labels = ops.squeeze(labels, -1)
+    labels = class_labels(labels, logits)
     weights = _weights(weights)
-    if len(weights.shape) == len(labels.shape) + 1:
+    if len(weights.shape) == len(labels.index.shape) + 1:
         weights = ops.squeeze(weights, -1)
-    labels = ops.cast(labels, "int32")
-    log_p = ops.take_along_axis(ops.log_softmax(logits, axis=-1), ops.expand_dims(labels, -1), axis=-1)
-    return compute_weighted_loss(-ops.squeeze(log_p, -1), weights, reduction=reduction)
+    losses = -gather_classes(ops.log_softmax(logits, axis=-1), labels.index)
+    return compute_weighted_loss(apply_label_policy(losses, labels), weights, reduction=reduction)
 
 
 def _scalar_nonzero(weights: Any) -> bool:

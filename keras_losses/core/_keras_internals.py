@@ -1,10 +1,11 @@
-"""The only two places where keras_losses touches Keras internals.
+"""The only places where keras_losses touches Keras internals.
 
 Keras 3 exposes no public way to (1) add strings to the table that
-``keras.losses.get`` (and so ``model.compile(loss="...")``) reads, or (2) read
-the Keras mask carried by a tensor. Both are wrapped here, so that a change in
-a future Keras breaks one small module and one test
-(``tests/test_keras_hooks.py``), not the library.
+``keras.losses.get`` (and so ``model.compile(loss="...")``) reads, (2) read
+the Keras mask carried by a tensor, or (3) scale a mean loss for the replicas
+of a ``tf.distribute`` strategy as Keras's own losses do. All three are
+wrapped here, so that a change in a future Keras breaks one small module and
+its tests (``tests/test_core.py``), not the library.
 """
 
 from __future__ import annotations
@@ -44,3 +45,18 @@ def get_keras_mask(x: Any) -> Any:
     except ImportError:  # pragma: no cover - future Keras
         return getattr(x, "_keras_mask", None)
     return keras_get_mask(x)
+
+
+def scale_loss_for_distribution(value: Any) -> Any:
+    """``value / num_replicas_in_sync`` under a ``tf.distribute`` strategy, as Keras scales its losses.
+
+    Keras's TensorFlow trainer sums the replicas' gradients and multiplies the
+    reported loss back, so a mean loss must be divided here to train and report
+    as on one device. A no-op on JAX and torch (their data parallelism computes
+    one global loss) and outside a strategy.
+    """
+    try:
+        from keras.src.losses.loss import scale_loss_for_distribution as keras_scale
+    except ImportError:  # pragma: no cover - future Keras
+        return value
+    return keras_scale(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -9,10 +10,20 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_losses.core._keras_internals import get_keras_mask
+from keras_losses.core._keras_internals import get_keras_mask, scale_loss_for_distribution
 from keras_losses.core.reduction import check_reduction, reduce_loss
+from keras_losses.core.validation import to_tensor
 
 _HALF_DTYPES = ("float16", "bfloat16")
+#: Reductions that are means over the batch: Keras divides them by the number of
+#: replicas under ``tf.distribute``, whose gradients are then summed over replicas.
+_PER_REPLICA_MEANS = (
+    "sum_over_batch_size",
+    "mean",
+    "mean_with_sample_weight",
+    "weighted_mean",
+    "sum_by_nonzero_weights",
+)
 
 
 def _to_config_value(value: Any) -> Any:
@@ -46,15 +57,18 @@ class Loss(keras.losses.Loss):
       ``float32``, as ``torch.autocast`` does for losses, so that no loss
       overflows or loses its gradient in half precision;
     - Keras masks, ``sample_weight`` and every reduction of
-      :mod:`keras_losses.core.reduction`;
+      :mod:`keras_losses.core.reduction`, means divided by the number of
+      replicas under ``tf.distribute`` as Keras's own losses are (so that the
+      gradients summed over replicas are the gradient of the global mean);
     - ``get_config`` (complete, ``dtype`` included) and ``from_config``.
     """
 
     #: The pure loss function ``f(y_true, y_pred, **options)``.
     function: ClassVar[Callable[..., Any]]
-    #: ``"int32"`` where ``y_true`` holds class indices: labels are then cast to
-    #: int32, never to the loss's dtype (float16 would round labels above 2048).
-    label_dtype: ClassVar[str | None] = None
+    #: Whether ``y_true`` holds class indices: labels are then never converted to
+    #: the loss's dtype (float16 would round labels above 2048); the function
+    #: reads them through :func:`keras_losses.core.labels.class_labels`.
+    index_labels: ClassVar[bool] = False
 
     def element_weights(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         """``(weight, valid)``: per-value weights the function already applied, and a validity mask.
@@ -87,7 +101,9 @@ class Loss(keras.losses.Loss):
         return dict(self._options)
 
     def call(self, y_true: Any, y_pred: Any) -> Any:
-        return type(self).function(y_true, y_pred, **self._options)
+        function = type(self).function
+        # The options were checked at construction: call the function without its checks.
+        return getattr(function, "__wrapped__", function)(y_true, y_pred, **self._options)
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
         in_mask = get_keras_mask(y_pred) if not isinstance(y_pred, (tuple, list)) else None
@@ -95,16 +111,13 @@ class Loss(keras.losses.Loss):
 
         def convert(x: Any) -> Any:
             # Rounded to the loss's dtype, as in Keras; half precision then computes in float32.
-            x = ops.convert_to_tensor(x, dtype=self.dtype)
+            x = to_tensor(x, dtype=self.dtype)
             return ops.cast(x, dtype) if dtype != self.dtype else x
-
-        def convert_label(x: Any) -> Any:
-            return ops.cast(ops.convert_to_tensor(x), self.label_dtype)
 
         with keras.name_scope(self.name):
             y_pred = keras.tree.map_structure(convert, _nested_numbers_as_array(y_pred))
             y_true = keras.tree.map_structure(
-                convert_label if self.label_dtype else convert, _nested_numbers_as_array(y_true)
+                to_tensor if self.index_labels else convert, _nested_numbers_as_array(y_true)
             )
             values = self.call(y_true, y_pred)
             element_weight, valid = self.element_weights(y_true, y_pred)
@@ -112,13 +125,16 @@ class Loss(keras.losses.Loss):
             for m in (in_mask, get_keras_mask(values), valid):
                 if m is not None:
                     mask = m if mask is None else ops.logical_and(mask, m)
-            return reduce_loss(
+            loss = reduce_loss(
                 values,
                 sample_weight=sample_weight,
                 mask=mask,
                 reduction=self.reduction,
                 element_weight=element_weight,
             )
+            if self.reduction in _PER_REPLICA_MEANS and len(loss.shape) == 0:
+                loss = scale_loss_for_distribution(loss)
+            return loss
 
     def get_config(self) -> dict[str, Any]:
         config = {
@@ -131,6 +147,16 @@ class Loss(keras.losses.Loss):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Loss:
+        """Rebuild the loss from :meth:`get_config`; an unknown key is a ``ValueError`` naming it."""
+        parameters = inspect.signature(cls.__init__).parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+            known = [name for name in parameters if name != "self"]
+            unknown = sorted(set(config) - set(known))
+            if unknown:
+                raise ValueError(
+                    f"Unknown option(s) {', '.join(f'`{name}`' for name in unknown)} in the config of "
+                    f"{cls.__name__}. Its options are: {', '.join(known)}."
+                )
         return cls(**config)
 
     def __repr__(self) -> str:

@@ -1,16 +1,25 @@
-"""Targets: label smoothing, integer class labels, ignore masks and class weights.
+"""Targets: label smoothing, integer class labels, ignore masks and the bad-label policy.
 
 The one place where labels are turned into what a loss multiplies with.
+
+Bad labels, one policy on every backend: a class label that is not an integer
+in ``[0, C)`` and not ``ignore_index`` (``-3``, ``C``, ``2.5``, NaN) makes that
+position's loss value NaN, eagerly and compiled alike, so that a mean over the
+batch is NaN and ``keras.callbacks.TerminateOnNaN`` stops training. Without it,
+TensorFlow and torch raise and JAX clamps the index, a finite, plausible and
+wrong number.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
+import keras
 from keras import ops
 
-from keras_losses.core.validation import check_labels_match
+from keras_losses.core.validation import check_labels_match, to_tensor
 
 
 def smooth_labels(y_true: Any, label_smoothing: float, num_classes: int) -> Any:
@@ -25,36 +34,60 @@ def as_tensor(values: float | Sequence[float] | Any, like: Any) -> Any:
     return ops.convert_to_tensor(values, dtype=like.dtype)
 
 
-def class_labels(y_true: Any, y_pred: Any) -> Any:
-    """Integer labels of shape ``y_pred.shape[:-1]`` (class axis last).
+class ClassLabels(NamedTuple):
+    """Integer labels ready for gathers, and what the loss must do with each position."""
 
-    Labels arrive as integers or, from Keras, as floats; float32 holds every
-    integer up to 2**24 exactly, so the cast to int32 loses nothing there. A
-    trailing axis of size 1 (``(N, 1)`` labels for ``(N, C)`` predictions) is
-    squeezed; any other mismatch raises ``ValueError`` with both shapes.
+    #: int32 labels in ``[0, C)``: ignored and bad labels are replaced by class 0.
+    index: Any
+    #: ``None``, or ``False`` where the label is ``ignore_index`` (a mask for the reduction).
+    valid: Any
+    #: ``False`` everywhere but where the label is bad (see the module docstring).
+    bad: Any
+
+
+def class_labels(y_true: Any, y_pred: Any, ignore_index: int | None = None) -> ClassLabels:
+    """Integer labels of shape ``y_pred.shape[:-1]`` (class axis last), checked against the class count.
+
+    Labels arrive as integers or, from Keras, as floats (float32 holds every
+    integer up to 2**24 exactly). Floats are checked before the cast, since a
+    cast of NaN to an integer is 0 on some backends. A trailing axis of size 1
+    (``(N, 1)`` labels for ``(N, C)`` predictions) is squeezed; any other
+    mismatch raises ``ValueError`` with both shapes.
     """
-    labels = ops.convert_to_tensor(y_true)
-    if "int" not in str(labels.dtype):
-        labels = ops.cast(labels, "int32")
+    labels = to_tensor(y_true)
     if len(labels.shape) == len(y_pred.shape) and labels.shape[-1] == 1:
         labels = ops.squeeze(labels, axis=-1)
     check_labels_match(labels, y_pred)
-    return labels
+    if keras.backend.is_float_dtype(labels.dtype):
+        if keras.backend.standardize_dtype(labels.dtype) in ("float16", "bfloat16"):
+            labels = ops.cast(labels, "float32")
+        integral = ops.equal(ops.floor(labels), labels)  # False for NaN and ±inf
+        index = ops.cast(ops.where(integral, labels, ops.zeros_like(labels)), "int32")
+    else:
+        integral, index = None, ops.cast(labels, "int32")
+    in_range = ops.logical_and(ops.greater_equal(index, 0), ops.less(index, y_pred.shape[-1]))
+    if integral is not None:
+        in_range = ops.logical_and(in_range, integral)
+    valid = None
+    usable = in_range
+    if ignore_index is not None:
+        ignored = ops.equal(index, ignore_index)
+        if integral is not None:
+            ignored = ops.logical_and(ignored, integral)
+        valid = ops.logical_not(ignored)
+        usable = ops.logical_or(in_range, ignored)
+    index = ops.where(in_range, index, ops.zeros_like(index))
+    return ClassLabels(index, valid, ops.logical_not(usable))
 
 
-def ignore_mask(labels: Any, ignore_index: int | None) -> tuple[Any, Any]:
-    """``(safe_labels, valid)``: ignored labels replaced by class 0 (so gathers stay in range) and the mask.
-
-    ``valid`` is ``None`` when nothing is ignored.
-    """
-    if ignore_index is None:
-        return labels, None
-    valid = ops.not_equal(labels, ignore_index)
-    return ops.where(valid, labels, ops.zeros_like(labels)), valid
+def apply_label_policy(values: Any, labels: ClassLabels) -> Any:
+    """``values`` with 0 where the label is ignored and NaN where it is bad."""
+    values = zero_ignored(values, labels.valid)
+    return ops.where(labels.bad, ops.full_like(values, math.nan), values)
 
 
 def zero_ignored(values: Any, valid: Any) -> Any:
-    """``values`` with 0 at the positions ``valid`` (from :func:`ignore_mask`) rules out; as is when it is ``None``."""
+    """``values`` with 0 at the positions ``valid`` rules out; as is when it is ``None``."""
     return values if valid is None else ops.where(valid, values, ops.zeros_like(values))
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from keras import ops
 
 from keras_losses.core.numerics import divide_no_nan
+from keras_losses.core.validation import match_ranks
 
 KERAS_REDUCTIONS = ("sum_over_batch_size", "mean", "sum", "mean_with_sample_weight", "none", None)
 REDUCTIONS = KERAS_REDUCTIONS + ("sum_by_nonzero_weights", "weighted_mean")
@@ -35,22 +36,6 @@ def check_reduction(reduction: Any) -> Any:
             f"Expected one of {', '.join(repr(r) for r in REDUCTIONS)}."
         )
     return reduction
-
-
-def _same_rank(values: Any, weight: Any) -> tuple[Any, Any]:
-    """Keras's rule: add or drop one trailing axis of size 1 so ranks agree."""
-    values_rank, weight_rank = len(values.shape), len(weight.shape)
-    if values_rank == weight_rank + 1 and values.shape[-1] == 1:
-        if weight_rank == 1:
-            weight = ops.expand_dims(weight, -1)
-        else:
-            values = ops.squeeze(values, -1)
-    elif weight_rank == values_rank + 1 and weight.shape[-1] == 1:
-        if values_rank == 1:
-            values = ops.expand_dims(values, -1)
-        else:
-            weight = ops.squeeze(weight, -1)
-    return values, weight
 
 
 def _size(x: Any, dtype: str) -> Any:
@@ -103,10 +88,10 @@ def reduce_loss(
         if weight is None:
             weight = mask_weight
         else:
-            mask_weight, weight = _same_rank(mask_weight, weight)
+            mask_weight, weight = match_ranks(mask_weight, weight)
             weight = weight * mask_weight
     if weight is not None:
-        values, weight = _same_rank(values, weight)
+        values, weight = match_ranks(values, weight)
         values = values * weight
 
     if reduction in (None, "none") or tuple(values.shape) in ((), (0,)):
