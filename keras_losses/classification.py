@@ -745,7 +745,7 @@ def categorical_hinge(y_true: Any, y_pred: Any) -> Any:
     """
     y_true, y_pred = same_shape(y_true, y_pred)
     positive = ops.sum(y_true * y_pred, axis=-1)
-    negative = ops.max((1.0 - y_true) * y_pred, axis=-1)
+    negative = ops.amax((1.0 - y_true) * y_pred, axis=-1)  # amax: no graph break in torch.compile
     return ops.relu(negative - positive + 1.0)
 
 
@@ -796,7 +796,7 @@ def multilabel_margin(y_true: Any, y_pred: Any) -> Any:
 
     Shape:
         y_true: ``(N, C)`` class indices, -1 terminated (as in PyTorch). y_pred: ``(N, C)``.
-        Output: ``(N,)``.
+        Output: ``(N,)``; ``(C,)`` rows are one sample, output ``()``.
 
     Examples:
         >>> import keras_losses
@@ -809,8 +809,8 @@ def multilabel_margin(y_true: Any, y_pred: Any) -> Any:
     """
     y_pred = float_tensor(y_pred)
     entries = to_tensor(y_true)
-    if len(entries.shape) == 1:
-        entries = ops.expand_dims(entries, 0)
+    if len(y_pred.shape) == 1:  # one sample, as in PyTorch
+        return ops.squeeze(multilabel_margin(ops.expand_dims(entries, 0), ops.expand_dims(y_pred, 0)), 0)
     check_shapes_match(entries, y_pred)
     num_classes = y_pred.shape[-1]
     if keras.backend.is_float_dtype(entries.dtype):  # a non-integer (NaN included) is a bad entry, -2

@@ -16,17 +16,22 @@ import numpy as np
 BIG = 1e4  # "extreme" inputs: large errors, well inside float16's range
 
 
-def real_inputs(rng, batch):
-    return rng.normal(0, 1, (batch, 3)), rng.normal(0, 1, (batch, 3))
+# --- inputs: (rng, lead, d) -> (y_true, y_pred) -------------------------------------------------------
+# ``lead`` is the leading shape (batch first, then any time or space axes), ``d`` the size of the
+# last axis (outputs or classes): one model output of shape ``lead + (d,)``.
 
 
-def rate_inputs(rng, batch):
-    return rng.poisson(2.0, (batch, 3)).astype("float64"), rng.uniform(0.1, 3.0, (batch, 3))
+def real_inputs(rng, lead, d=3):
+    return rng.normal(0, 1, (*lead, d)), rng.normal(0, 1, (*lead, d))
 
 
-def gaussian_inputs(rng, batch):
-    mean, var = rng.normal(0, 1, (batch, 3)), rng.uniform(0.1, 2.0, (batch, 3))
-    return rng.normal(0, 1, (batch, 3)), np.stack([mean, var], axis=1)
+def rate_inputs(rng, lead, d=3):
+    return rng.poisson(2.0, (*lead, d)).astype("float64"), rng.uniform(0.1, 3.0, (*lead, d))
+
+
+def gaussian_inputs(rng, lead, d=3):
+    mean, var = rng.normal(0, 1, (*lead, d)), rng.uniform(0.1, 2.0, (*lead, d))
+    return rng.normal(0, 1, (*lead, d)), np.stack([mean, var], axis=1)
 
 
 # Extreme inputs: huge errors both ways, exact zeros, and exact agreement.
@@ -54,37 +59,34 @@ def softmax(x):
     return e / e.sum(-1, keepdims=True)
 
 
-def binary_inputs(rng, batch):
-    return rng.integers(0, 2, (batch, 3)).astype("float64"), rng.uniform(0.05, 0.95, (batch, 3))
+def binary_inputs(rng, lead, d=3):
+    return rng.integers(0, 2, (*lead, d)).astype("float64"), rng.uniform(0.05, 0.95, (*lead, d))
 
 
-def soft_binary_inputs(rng, batch):
-    return rng.uniform(0, 1, (batch, 3)), rng.uniform(0.05, 0.95, (batch, 3))
+def onehot_inputs(rng, lead, d=3):
+    return np.eye(d)[rng.integers(0, d, lead)], softmax(rng.normal(0, 1, (*lead, d)))
 
 
-def onehot_inputs(rng, batch):
-    return np.eye(3)[rng.integers(0, 3, batch)], softmax(rng.normal(0, 1, (batch, 3)))
+def distribution_inputs(rng, lead, d=3):
+    return softmax(rng.normal(0, 1, (*lead, d))), softmax(rng.normal(0, 1, (*lead, d)))
 
 
-def distribution_inputs(rng, batch):
-    return softmax(rng.normal(0, 1, (batch, 3))), softmax(rng.normal(0, 1, (batch, 3)))
+def label_inputs(rng, lead, d=3):
+    return rng.integers(0, d, lead).astype("float64"), softmax(rng.normal(0, 1, (*lead, d)))
 
 
-def label_inputs(rng, batch):
-    return rng.integers(0, 3, batch).astype("float64"), softmax(rng.normal(0, 1, (batch, 3)))
+def sign_inputs(rng, lead, d=3):
+    return rng.choice([-1.0, 1.0], (*lead, d)), rng.normal(0, 1, (*lead, d))
 
 
-def sign_inputs(rng, batch):
-    return rng.choice([-1.0, 1.0], (batch, 3)), rng.normal(0, 1, (batch, 3))
+def margin_label_inputs(rng, lead, d=3):
+    return rng.integers(0, d, lead).astype("float64"), rng.normal(0, 1, (*lead, d))
 
 
-def margin_label_inputs(rng, batch):
-    return rng.integers(0, 3, batch).astype("float64"), rng.normal(0, 1, (batch, 3))
-
-
-def multilabel_index_inputs(rng, batch):
-    rows = [rng.permutation(3)[: rng.integers(1, 3)].tolist() for _ in range(batch)]
-    return np.array([r + [-1] * (3 - len(r)) for r in rows], "float64"), rng.normal(0, 1, (batch, 3))
+def multilabel_index_inputs(rng, lead, d=3):
+    rows = [rng.permutation(d)[: rng.integers(1, d)].tolist() for _ in range(int(np.prod(lead)))]
+    y_true = np.array([r + [-1] * (d - len(r)) for r in rows], "float64").reshape((*lead, d))
+    return y_true, rng.normal(0, 1, (*lead, d))
 
 
 PROB_EXTREMES = [
@@ -113,9 +115,81 @@ MULTILABEL_INDEX_EXTREMES = [
 ]
 
 
+# --- extreme inputs for the fuzz tests: (rng, lead, d, options) -> (y_true, y_pred) --------------------
+# Values at the ends of what each input kind allows, all valid: the true loss is finite in float32.
+
+REAL_POOL = (-BIG, -1.0, -1e-30, 0.0, 1e-30, 1.0, BIG)
+PROB_POOL = (0.0, 1e-30, 0.5, 1.0)
+LOGIT_POOL = (-BIG, -30.0, 0.0, 30.0, BIG)
+
+
+def _pick(rng, pool, shape):
+    return rng.choice(np.asarray(pool, "float64"), shape)
+
+
+def _onehot_rows(rng, lead, d):
+    return np.eye(d)[rng.integers(0, d, lead)]
+
+
+def real_extremes(rng, lead, d, options):
+    return _pick(rng, REAL_POOL, (*lead, d)), _pick(rng, REAL_POOL, (*lead, d))
+
+
+def rate_extremes(rng, lead, d, options):
+    if options.get("log_input", False):  # log-rates: exp(80) is near float32's end, exp(89) beyond it
+        return _pick(rng, (0.0, 1.0, BIG), (*lead, d)), _pick(rng, (-80.0, 0.0, 80.0), (*lead, d))
+    return _pick(rng, (0.0, 1.0, BIG), (*lead, d)), _pick(rng, (0.0, 1e-30, 1.0, BIG), (*lead, d))
+
+
+def gaussian_extremes(rng, lead, d, options):
+    mean, var = _pick(rng, REAL_POOL, (*lead, d)), _pick(rng, (0.0, 1e-30, 1.0, BIG), (*lead, d))
+    return _pick(rng, REAL_POOL, (*lead, d)), np.stack([mean, var], axis=1)
+
+
+def binary_extremes(rng, lead, d, options):
+    pool = LOGIT_POOL if options.get("from_logits") else PROB_POOL
+    return _pick(rng, (0.0, 1.0), (*lead, d)), _pick(rng, pool, (*lead, d))
+
+
+def onehot_extremes(rng, lead, d, options):
+    y_pred = _pick(rng, LOGIT_POOL, (*lead, d)) if options.get("from_logits") else _onehot_rows(rng, lead, d)
+    return _onehot_rows(rng, lead, d), y_pred
+
+
+def distribution_extremes(rng, lead, d, options):
+    t, q = _onehot_rows(rng, lead, d), _onehot_rows(rng, lead, d)
+    if options.get("log_input"):
+        q = np.where(q > 0, 0.0, -BIG)
+    if options.get("log_target"):
+        t = np.where(t > 0, 0.0, -BIG)
+    return t, q
+
+
+def label_extremes(rng, lead, d, options):
+    y_pred = _pick(rng, LOGIT_POOL, (*lead, d)) if options.get("from_logits") else _onehot_rows(rng, lead, d)
+    return rng.integers(0, d, lead).astype("float64"), y_pred
+
+
+def log_prob_extremes(rng, lead, d, options):
+    return rng.integers(0, d, lead).astype("float64"), _pick(rng, (-BIG, -1.0, 0.0), (*lead, d))
+
+
+def sign_extremes(rng, lead, d, options):
+    return _pick(rng, (-1.0, 1.0), (*lead, d)), _pick(rng, REAL_POOL, (*lead, d))
+
+
+def margin_label_extremes(rng, lead, d, options):
+    return rng.integers(0, d, lead).astype("float64"), _pick(rng, REAL_POOL, (*lead, d))
+
+
+def multilabel_index_extremes(rng, lead, d, options):
+    y_true, _ = multilabel_index_inputs(rng, lead, d)
+    return y_true, _pick(rng, REAL_POOL, (*lead, d))
+
+
 @dataclasses.dataclass(frozen=True)
 class Case:
-    #: ``(rng, batch) -> (y_true, y_pred)`` as one model output would give them.
+    #: ``(rng, lead, d) -> (y_true, y_pred)`` as one model output of shape ``lead + (d,)`` would give them.
     inputs: Callable = real_inputs
     #: ``(y_true, y_pred)`` pairs on which value and gradient must be finite, in every dtype.
     extremes: list = dataclasses.field(default_factory=lambda: REAL_EXTREMES)
@@ -127,13 +201,28 @@ class Case:
     activation: str = "linear"
     #: Extra extremes for one option set: ``{option-set index: extremes}``.
     extremes_for: dict = dataclasses.field(default_factory=dict)
+    #: What ``y_true`` holds: ``"dense"`` (the shape of ``y_pred``), ``"index"`` (one class
+    #: index per position, ``y_pred.shape[:-1]``) or ``"index_rows"`` (rows of indices).
+    targets: str = "dense"
+    #: Ranks of ``y_pred`` the fuzz tests try (rank 1 is one axis of ``d`` values).
+    ranks: tuple = (1, 2, 3, 4)
+    #: ``(rng, lead, d, options) -> (y_true, y_pred)``: valid inputs at the ends of their range.
+    extreme_inputs: Callable = real_extremes
+    #: Option values the fuzz tests add to (or use instead of) the validation edges: ``{name: [values]}``.
+    fuzz_options: dict = dataclasses.field(default_factory=dict)
+
+    def sample(self, rng, batch, d=3):
+        """``(y_true, y_pred)`` for ``batch`` samples of ``d`` outputs."""
+        return self.inputs(rng, (batch,), d)
 
 
 CASES: dict[str, Case] = {
     "MeanSquaredError": Case(),
     "MeanAbsoluteError": Case(),
     "MeanAbsolutePercentageError": Case(),
-    "MeanSquaredLogarithmicError": Case(inputs=rate_inputs, extremes=REAL_EXTREMES + RATE_EXTREMES),
+    "MeanSquaredLogarithmicError": Case(
+        inputs=rate_inputs, extremes=REAL_EXTREMES + RATE_EXTREMES, extreme_inputs=rate_extremes
+    ),
     "L1Norm": Case(option_sets=[{}, {"axis": -2}], bad_options=[({"axis": "last"}, "axis")]),
     "L2Norm": Case(option_sets=[{}, {"axis": 0}], bad_options=[({"axis": 1.5}, "axis")]),
     "Huber": Case(
@@ -145,13 +234,16 @@ CASES: dict[str, Case] = {
         bad_options=[({"beta": -1.0}, "beta"), ({"beta": math.inf}, "beta")],
     ),
     "LogCosh": Case(),
-    "Poisson": Case(inputs=rate_inputs, extremes=RATE_EXTREMES, activation="softplus"),
+    "Poisson": Case(inputs=rate_inputs, extremes=RATE_EXTREMES, activation="softplus", extreme_inputs=rate_extremes),
     "PoissonNLL": Case(
         inputs=rate_inputs,
         extremes=LOG_RATE_EXTREMES,
         option_sets=[{}, {"full": True}, {"log_input": False, "full": True}, {"log_input": False, "eps": 1e-3}],
         extremes_for={2: RATE_EXTREMES, 3: RATE_EXTREMES},
         bad_options=[({"eps": 0.0}, "eps"), ({"log_input": "yes"}, "log_input"), ({"full": 1}, "full")],
+        extreme_inputs=lambda rng, lead, d, options: rate_extremes(
+            rng, lead, d, {"log_input": options.get("log_input", True)}
+        ),
     ),
     "GaussianNLL": Case(
         inputs=gaussian_inputs,
@@ -159,6 +251,8 @@ CASES: dict[str, Case] = {
         option_sets=[{}, {"full": True, "eps": 1e-3}],
         bad_options=[({"eps": -1.0}, "eps"), ({"full": "no"}, "full")],
         activation="softplus",
+        ranks=(3, 4),
+        extreme_inputs=gaussian_extremes,
     ),
     "CosineSimilarity": Case(option_sets=[{}, {"axis": 0}], bad_options=[({"axis": None}, "axis")]),
     "Pinball": Case(
@@ -194,6 +288,7 @@ CASES: dict[str, Case] = {
             ({"from_logits": "yes"}, "from_logits"),
         ],
         activation="sigmoid",
+        extreme_inputs=binary_extremes,
     ),
     "BalancedBinaryCrossentropy": Case(
         inputs=binary_inputs,
@@ -202,6 +297,7 @@ CASES: dict[str, Case] = {
         extremes_for={1: LOGIT_BINARY_EXTREMES},
         bad_options=[({"beta": 2.0}, "beta")],
         activation="sigmoid",
+        extreme_inputs=binary_extremes,
     ),
     "CategoricalCrossentropy": Case(
         inputs=onehot_inputs,
@@ -214,6 +310,7 @@ CASES: dict[str, Case] = {
         extremes_for={1: ONEHOT_LOGIT_EXTREMES},
         bad_options=[({"label_smoothing": -0.1}, "label_smoothing"), ({"class_weight": [1.0, -2.0]}, "class_weight")],
         activation="softmax",
+        extreme_inputs=onehot_extremes,
     ),
     "SparseCategoricalCrossentropy": Case(
         inputs=label_inputs,
@@ -225,8 +322,16 @@ CASES: dict[str, Case] = {
             {"ignore_index": 2, "class_weight": [1.0, 2.0, 0.5], "label_smoothing": 0.2},
         ],
         extremes_for={1: LABEL_LOGIT_EXTREMES, 2: LABEL_LOGIT_EXTREMES + IGNORED_EXTREMES},
-        bad_options=[({"ignore_index": 1.5}, "ignore_index"), ({"axis": "classes"}, "axis")],
+        bad_options=[
+            ({"ignore_index": 1.5}, "ignore_index"),
+            ({"ignore_class": "void"}, "ignore_class"),
+            ({"ignore_class": 1, "ignore_index": 2}, "ignore_index"),
+            ({"axis": "classes"}, "axis"),
+        ],
         activation="softmax",
+        targets="index",
+        ranks=(2, 3, 4),
+        extreme_inputs=label_extremes,
     ),
     "NegativeLogLikelihood": Case(
         inputs=label_inputs,
@@ -235,6 +340,9 @@ CASES: dict[str, Case] = {
         extremes_for={1: LOG_PROB_EXTREMES + IGNORED_EXTREMES},
         bad_options=[({"ignore_index": "none"}, "ignore_index"), ({"class_weight": [math.nan]}, "class_weight")],
         activation="log_softmax",
+        targets="index",
+        ranks=(2, 3, 4),
+        extreme_inputs=log_prob_extremes,
     ),
     "KLDivergence": Case(
         inputs=distribution_inputs,
@@ -247,6 +355,7 @@ CASES: dict[str, Case] = {
         },
         bad_options=[({"log_input": 1}, "log_input")],
         activation="softmax",
+        extreme_inputs=distribution_extremes,
     ),
     "BinaryFocalCrossentropy": Case(
         inputs=binary_inputs,
@@ -264,6 +373,7 @@ CASES: dict[str, Case] = {
             ({"apply_class_balancing": 1}, "apply_class_balancing"),
         ],
         activation="sigmoid",
+        extreme_inputs=binary_extremes,
     ),
     "CategoricalFocalCrossentropy": Case(
         inputs=onehot_inputs,
@@ -276,6 +386,7 @@ CASES: dict[str, Case] = {
         extremes_for={1: ONEHOT_LOGIT_EXTREMES},
         bad_options=[({"gamma": math.inf}, "gamma"), ({"alpha": [0.5, -0.5]}, "alpha")],
         activation="softmax",
+        extreme_inputs=onehot_extremes,
     ),
     "SparseCategoricalFocalCrossentropy": Case(
         inputs=label_inputs,
@@ -284,6 +395,9 @@ CASES: dict[str, Case] = {
         extremes_for={1: LABEL_LOGIT_EXTREMES + IGNORED_EXTREMES},
         bad_options=[({"gamma": -0.5}, "gamma"), ({"ignore_index": None, "alpha": 2.0}, "alpha")],
         activation="softmax",
+        targets="index",
+        ranks=(2, 3, 4),
+        extreme_inputs=label_extremes,
     ),
     "PolyCrossentropy": Case(
         inputs=onehot_inputs,
@@ -292,23 +406,38 @@ CASES: dict[str, Case] = {
         extremes_for={1: ONEHOT_LOGIT_EXTREMES},
         bad_options=[({"epsilon": -2.0}, "epsilon")],
         activation="softmax",
+        extreme_inputs=onehot_extremes,
     ),
-    "Hinge": Case(inputs=sign_inputs, extremes=SIGN_EXTREMES),
-    "SquaredHinge": Case(inputs=sign_inputs, extremes=SIGN_EXTREMES),
-    "CategoricalHinge": Case(inputs=onehot_inputs, extremes=ONEHOT_LOGIT_EXTREMES),
+    "Hinge": Case(inputs=sign_inputs, extremes=SIGN_EXTREMES, extreme_inputs=sign_extremes),
+    "SquaredHinge": Case(inputs=sign_inputs, extremes=SIGN_EXTREMES, extreme_inputs=sign_extremes),
+    "CategoricalHinge": Case(
+        inputs=onehot_inputs,
+        extremes=ONEHOT_LOGIT_EXTREMES,
+        extreme_inputs=lambda rng, lead, d, options: onehot_extremes(rng, lead, d, {"from_logits": True}),
+    ),
     "MultiMargin": Case(
         inputs=margin_label_inputs,
         extremes=MARGIN_LABEL_EXTREMES,
         option_sets=[{}, {"p": 2, "margin": 0.5, "class_weight": [1.0, 2.0, 0.5]}],
         bad_options=[({"p": 3}, "p"), ({"margin": math.nan}, "margin")],
+        targets="index",
+        ranks=(2, 3),
+        extreme_inputs=margin_label_extremes,
     ),
-    "MultiLabelMargin": Case(inputs=multilabel_index_inputs, extremes=MULTILABEL_INDEX_EXTREMES),
-    "SoftMargin": Case(inputs=sign_inputs, extremes=SIGN_EXTREMES),
+    "MultiLabelMargin": Case(
+        inputs=multilabel_index_inputs,
+        extremes=MULTILABEL_INDEX_EXTREMES,
+        targets="index_rows",
+        ranks=(2,),
+        extreme_inputs=multilabel_index_extremes,
+    ),
+    "SoftMargin": Case(inputs=sign_inputs, extremes=SIGN_EXTREMES, extreme_inputs=sign_extremes),
     "MultiLabelSoftMargin": Case(
         inputs=binary_inputs,
         extremes=LOGIT_BINARY_EXTREMES,
         option_sets=[{}, {"class_weight": [1.0, 2.0, 0.5]}],
         bad_options=[({"class_weight": "balanced"}, "class_weight")],
+        extreme_inputs=lambda rng, lead, d, options: binary_extremes(rng, lead, d, {"from_logits": True}),
     ),
 }
 

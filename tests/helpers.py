@@ -104,6 +104,38 @@ def value_and_grads(fn: Callable, arrays: Sequence[np.ndarray], wrt: Sequence[in
     raise NotImplementedError(BACKEND)
 
 
+def backend_variables(array: np.ndarray) -> list:
+    """``array`` held in each kind of variable a user may differentiate against on this backend."""
+    variables = [keras.Variable(array)]
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        variables.append(tf.Variable(array))
+    elif BACKEND == "torch":
+        variables.append(torch.nn.Parameter(torch.tensor(array)))
+    return variables
+
+
+def value_and_grad_wrt_variable(fn: Callable, variable):
+    """Value of ``fn(variable)`` (a scalar) and its gradient with respect to the variable, in a custom loop."""
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            value = fn(variable)
+        target = variable.value if isinstance(variable, keras.Variable) else variable
+        return value.numpy(), tape.gradient(value, target).numpy()
+    if BACKEND == "jax":
+        import jax
+
+        value, grad = jax.value_and_grad(fn)(variable.value)
+        return np.asarray(value), np.asarray(grad)
+    tensor = variable.value if isinstance(variable, keras.Variable) else variable
+    value = fn(tensor)
+    value.backward()
+    return value.detach().numpy(), tensor.grad.numpy()
+
+
 def numeric_grad(fn: Callable[[np.ndarray], float], x: np.ndarray, step: float = 1e-6) -> np.ndarray:
     """Central finite differences of a float64 NumPy function (error ~1e-9 relative)."""
     x = np.array(x, dtype="float64")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 
 import keras
 import ml_dtypes
@@ -19,7 +20,15 @@ import pytest
 import keras_losses as kl
 from keras_losses.core.registry import KERAS_OWNED_NAMES
 from tests.cases import CASES, build_model
-from tests.helpers import ALL_REDUCTIONS, BACKEND, assert_close, to_numpy, value_and_grads
+from tests.helpers import (
+    ALL_REDUCTIONS,
+    BACKEND,
+    assert_close,
+    backend_variables,
+    to_numpy,
+    value_and_grad_wrt_variable,
+    value_and_grads,
+)
 
 ENTRIES = kl.entries()
 ENTRY_IDS = [e.cls.__name__ for e in ENTRIES]
@@ -35,7 +44,7 @@ OPTION_IDS = [f"{e.cls.__name__}-{i}" for e, i, _ in OPTION_SETS]
 
 
 def _inputs(entry, batch=4, seed=0):
-    y_true, y_pred = CASES[entry.cls.__name__].inputs(np.random.default_rng(seed), batch)
+    y_true, y_pred = CASES[entry.cls.__name__].sample(np.random.default_rng(seed), batch)
     return y_true.astype("float32"), y_pred.astype("float32")
 
 
@@ -183,9 +192,152 @@ def test_compile_fit_save_load(entry, tmp_path):
     before = model.evaluate(x, y_true, verbose=0)
     path = tmp_path / f"{entry.cls.__name__}.keras"
     model.save(path)
-    loaded = keras.saving.load_model(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
     assert isinstance(loaded.loss, entry.cls) or loaded.loss == loss
     np.testing.assert_allclose(loaded.evaluate(x, y_true, verbose=0), before, rtol=1e-6)
+
+
+# --- saving safety ------------------------------------------------------------------------------------
+
+
+def _rewrite_loss_config(path, out, change):
+    """Copy a ``.keras`` file, changing the compiled loss's config on the way."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "config.json":
+                config = json.loads(data)
+                change(config["compile_config"]["loss"]["config"])
+                data = json.dumps(config)
+            target.writestr(name, data)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_keras_file_loads_in_safe_mode_and_rejects_bad_configs(entry, tmp_path):
+    """Every option set survives ``load_model(safe_mode=True)``; an unknown or bad option is a ValueError naming it."""
+    case = CASES[entry.cls.__name__]
+    _, y_pred = _inputs(entry)
+    model = build_model(entry.cls.__name__, y_pred.shape[1:])
+    path = tmp_path / "model.keras"
+    for options in case.option_sets:
+        model.compile(optimizer="sgd", loss=entry.cls(**options, reduction="sum"))
+        model.save(path)
+        loaded = keras.saving.load_model(path, safe_mode=True)
+        assert loaded.loss.get_config() == model.loss.get_config()
+    unknown = tmp_path / "unknown.keras"
+    _rewrite_loss_config(path, unknown, lambda config: config.update(not_an_option=1))
+    with pytest.raises(ValueError, match="`not_an_option`"):
+        keras.saving.load_model(unknown)
+    for bad, argument in case.bad_options[:1]:
+        bad_file = tmp_path / "bad.keras"
+        _rewrite_loss_config(path, bad_file, lambda config, bad=bad: config.update(bad))
+        with pytest.raises(ValueError, match=f"`{argument}`"):
+            keras.saving.load_model(bad_file)
+
+
+# --- Keras's rank rule: (N,) targets against (N, 1) predictions ---------------------------------------
+
+
+def _one_column(entry, rng, batch=5):
+    """``(y_true, y_pred)`` of one model output per sample: ``(N, 1)`` both, or labels ``(N,)`` for ``(N, C)``."""
+    case = CASES[entry.cls.__name__]
+    if case.targets == "dense":
+        return case.inputs(rng, (batch,), 1)
+    return case.sample(rng, batch)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_one_dimensional_targets_keep_one_value_per_sample(entry, rng):
+    """Keras's rule: ``(N,)`` against ``(N, 1)`` (either way) is ``(N, 1)`` against ``(N, 1)``, never averaged."""
+    case = CASES[entry.cls.__name__]
+    if case.targets == "index_rows":  # rows of indices: a 1-D row is one sample, as in PyTorch
+        y_true, y_pred = (x.astype("float32") for x in case.sample(rng, 1))
+        one_row = to_numpy(entry.function(y_true[0], y_pred[0]))
+        assert one_row.shape == () and one_row == to_numpy(entry.function(y_true, y_pred))[0]
+        return
+    y_true, y_pred = (x.astype("float32") for x in _one_column(entry, rng))
+    expected = to_numpy(entry.function(y_true, y_pred))
+    assert expected.shape == (5,)
+    if case.targets == "index":
+        pairs = [(y_true[:, None], y_pred)]  # labels (N, 1) and (N,) for (N, C) predictions
+    elif y_pred.ndim == 3:  # (mean, var) stacked on axis 1: (N, 2, 1)
+        pairs = [(y_true[:, 0], y_pred), (y_true, y_pred[..., 0])]
+    else:
+        pairs = [(y_true[:, 0], y_pred), (y_true, y_pred[:, 0])]
+    weight = np.array([1.0, 0.0, 2.0, 0.5, 1.0], "float32")
+    for t, p in pairs:
+        assert_close(to_numpy(entry.function(t, p)), expected, 1e-6)
+        for reduction in ("sum_over_batch_size", "sum", "none"):
+            loss = entry.cls(reduction=reduction)
+            assert_close(to_numpy(loss(t, p, sample_weight=weight)), to_numpy(loss(y_true, y_pred, weight)), 1e-6)
+
+
+# Rows of class indices (MultiLabelMargin) have no (N,) form in a model; their 1-D row is tested above.
+ONE_COLUMN_ENTRIES = [e for e in ENTRIES if CASES[e.cls.__name__].targets != "index_rows"]
+
+
+@pytest.mark.parametrize("entry", ONE_COLUMN_ENTRIES, ids=lambda e: e.cls.__name__)
+def test_one_dimensional_targets_in_fit_with_class_weight(entry, rng):
+    """A ``Dense`` model fed ``(N,)`` targets weighs samples by ``class_weight`` (or ``sample_weight``), as Keras."""
+    case = CASES[entry.cls.__name__]
+    y_true, y_pred = (x.astype("float32") for x in _one_column(entry, rng, batch=8))
+    x = rng.normal(size=(8, 4)).astype("float32")
+    model = build_model(entry.cls.__name__, y_pred.shape[1:])
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss=entry.cls())
+    targets = y_true if case.targets == "index" else y_true.reshape(8)
+    integral = np.all(targets == np.round(targets)) and np.all(targets >= 0)
+    if integral:  # class indices (labels, binary targets, counts): Keras turns class_weight into sample weights
+        class_weight = {int(c): 0.5 + i for i, c in enumerate(np.unique(targets))}
+        weight = np.array([class_weight[int(c)] for c in targets], "float32")
+        fit = {"class_weight": class_weight}
+    else:
+        weight = rng.uniform(0, 2, 8).astype("float32")
+        fit = {"sample_weight": weight}
+    history = model.fit(x, targets, batch_size=8, epochs=1, verbose=0, **fit)
+    expected = to_numpy(entry.cls()(y_true, model.predict(x, verbose=0), sample_weight=weight))
+    np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-5)
+    np.testing.assert_allclose(model.evaluate(x, targets, sample_weight=weight, verbose=0), expected, rtol=1e-5)
+
+
+# --- inputs as variables, NaN propagation -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_predictions_held_in_variables(entry):
+    """A custom loop differentiating with respect to predictions held in variables (tf.Variable, keras.Variable)."""
+    y_true, y_pred = _inputs(entry)
+    loss = entry.cls()
+    expected = to_numpy(loss(y_true, y_pred))
+    _, (expected_grad,) = value_and_grads(lambda t, p: loss(t, p), [y_true, y_pred], wrt=[1])
+    for variable in backend_variables(y_pred):
+        value, grad = value_and_grad_wrt_variable(lambda v: loss(y_true, v), variable)
+        assert_close(value, expected, 1e-6)
+        assert_close(grad, expected_grad, 1e-6, "gradient")
+
+
+def _nan_first_sample(entry, options):
+    case = CASES[entry.cls.__name__]
+    y_true, y_pred = _inputs(entry)
+    ignored = options.get("ignore_index", options.get("ignore_class"))
+    if case.targets == "index" and ignored is not None and y_true[0] == ignored:
+        y_true[0] = (ignored + 1) % y_pred.shape[-1]
+    bad_true, bad_pred = y_true.copy(), y_pred.copy()
+    bad_true[0] = np.nan
+    bad_pred[0] = np.nan
+    return (bad_true, y_pred), (y_true, bad_pred)
+
+
+@pytest.mark.parametrize("entry,index,options", OPTION_SETS, ids=OPTION_IDS)
+def test_nan_inputs_propagate(entry, index, options):
+    """NaN in ``y_true`` or ``y_pred`` makes that sample's value NaN (never masked to 0), and so the mean."""
+    per_sample = options.get("axis", -1) == -1  # an axis option may reduce across samples instead
+    for y_true, y_pred in _nan_first_sample(entry, options):
+        values = to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred))
+        if per_sample:
+            assert np.all(np.isnan(values[0])) and np.all(np.isfinite(values[1:])), values
+        else:
+            assert np.any(np.isnan(values)), values
+        assert np.isnan(to_numpy(entry.cls(**options)(y_true, y_pred)))
 
 
 def test_backend_is_the_one_asked_for():

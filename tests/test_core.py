@@ -203,7 +203,9 @@ def test_option_errors_name_argument_value_and_allowed():
         kl.Huber(delta=0)
     with pytest.raises(ValueError, match=r"`beta`: -1\. Expected a number >= 0"):
         kl.SmoothL1(beta=-1)
-    with pytest.raises(ValueError, match=r"`tau`: 1\.5\. Expected a number in \[0, 1\], or a list of them \(one per output\)"):
+    with pytest.raises(
+        ValueError, match=r"`tau`: 1\.5\. Expected a number in \[0, 1\], or a list of them \(one per output\)"
+    ):
         kl.Pinball(tau=1.5)
     for not_a_number in ("big", None, True, [0.1, "x"]):
         with pytest.raises(ValueError, match="`delta`"):

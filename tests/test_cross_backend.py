@@ -51,7 +51,7 @@ def saved_models(tmp_path_factory):
         strings = [n for n in entry.names[1:] if n not in KERAS_OWNED_NAMES]  # function name, aliases
         for loss in strings or [entry.cls()]:  # every string we own trains, saves and reloads
             stem = loss if isinstance(loss, str) else name
-            y_true, y_pred = CASES[name].inputs(rng, 16)
+            y_true, y_pred = CASES[name].sample(rng, 16)
             x = rng.normal(size=(16, 4)).astype("float32")
             keras.utils.set_random_seed(1)
             model = build_model(name, y_pred.shape[1:])

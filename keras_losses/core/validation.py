@@ -155,6 +155,7 @@ def checked(**checks: Check) -> Callable[[Callable], Callable]:
             return function(*args, **kwargs)
 
         wrapper.validate_options = validate_options  # type: ignore[attr-defined]
+        wrapper.checks = dict(checks)  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
