@@ -38,6 +38,23 @@ def check_reduction(reduction: Any) -> Any:
     return reduction
 
 
+def _per_sample(weight: Any, values: Any) -> Any:
+    """A weight of ``values``'s leading axes (one per sample, ``(N,)`` for ``(N, T)``) gains trailing axes.
+
+    Keras broadcasts from the trailing axis only, so ``(N,)`` sample weights of
+    ``(N, T)`` losses (a masked sequence model) fail there; when the trailing
+    reading does not fit and the leading one does, this is the only meaning.
+    """
+    w_shape, v_shape = tuple(weight.shape), tuple(values.shape)
+    rank = len(w_shape)
+    if not 0 < rank < len(v_shape) or None in w_shape or w_shape != v_shape[:rank]:
+        return weight
+    trailing = v_shape[-rank:]
+    if all(w in (1, v) for w, v in zip(w_shape, trailing, strict=True)):
+        return weight  # Keras's trailing broadcast is valid: keep Keras's meaning
+    return ops.reshape(weight, w_shape + (1,) * (len(v_shape) - rank))
+
+
 def _size(x: Any, dtype: str) -> Any:
     """The number of elements: a Python int when the shape is static (no op at all)."""
     shape = tuple(x.shape)
@@ -66,7 +83,8 @@ def reduce_loss(
     Args:
         values: unreduced loss values, one per sample (and time step, ...).
         sample_weight: ``None`` or a tensor broadcastable to ``values`` after
-            Keras's trailing-axis rule.
+            Keras's trailing-axis rule, or of ``values``'s leading axes (one
+            weight per sample of ``(N, T)`` values, where Keras fails).
         mask: ``None`` or a boolean tensor of ``values``'s shape; masked-out
             entries count as weight 0 (and, for ``"sum_over_batch_size"`` and
             ``"mean"``, the mean is over the unmasked entries, as in Keras).
@@ -89,9 +107,10 @@ def reduce_loss(
             weight = mask_weight
         else:
             mask_weight, weight = match_ranks(mask_weight, weight)
-            weight = weight * mask_weight
+            weight = _per_sample(weight, mask_weight) * mask_weight
     if weight is not None:
         values, weight = match_ranks(values, weight)
+        weight = _per_sample(weight, values)
         values = values * weight
 
     if reduction in (None, "none") or tuple(values.shape) in ((), (0,)):

@@ -1,0 +1,91 @@
+"""Multi-replica training gives one device's losses and weights: every registered loss, every reduction.
+
+TensorFlow: ``tf.distribute.MirroredStrategy`` on 2 and 4 logical CPU devices.
+JAX: Keras's ``DataParallel`` on 4 host devices. Each run is a fresh process
+(devices are configured before the backend starts) training one model whose
+heads carry every loss (``tests/distributed/fit_heads.py``). Means whose
+denominator depends on the data (ignored labels, class weights, Keras masks,
+``mean_with_sample_weight``, ``weighted_mean``, ``sum_by_nonzero_weights``) are
+per replica under ``tf.distribute``, averaged over the replicas, as Keras's own
+masked losses are; under JAX's ``DataParallel`` they are global. Both are tested.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+
+from tests.helpers import BACKEND
+
+ROOT = pathlib.Path(__file__).parents[1]
+RTOL = 1e-5
+
+
+def _start(strategy, heads, out, *extra, env=None):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    command = [sys.executable, "-m", "tests.distributed.fit_heads", strategy, heads, str(out), *extra]
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _results(runs):
+    outputs = {}
+    for name, (process, out) in runs.items():
+        _, stderr = process.communicate(timeout=1200)
+        assert process.returncode == 0, f"{name}:\n{stderr[-3000:]}"
+        outputs[name] = json.loads(out.read_text())
+    return outputs
+
+
+def _assert_same_training(one, other, what):
+    np.testing.assert_allclose(other["loss"], one["loss"], rtol=RTOL, err_msg=f"reported loss, {what}")
+    assert sorted(other["weights"]) == sorted(one["weights"])
+    for head, (kernel, bias) in one["weights"].items():
+        for got, want in zip(other["weights"][head], (kernel, bias), strict=True):
+            got, want = np.asarray(got), np.asarray(want)
+            scale = max(1.0, float(np.max(np.abs(want))))
+            assert np.max(np.abs(got - want)) <= RTOL * scale, f"{head}: weights after fit differ, {what}"
+
+
+def _per_replica_mean(result, replicas):
+    """What the README says: each head's value on each replica's share, averaged over the replicas."""
+    return sum(float(np.mean([half[i] for half in result["halves"]])) for i in range(len(result["names"])))
+
+
+if BACKEND == "tensorflow":
+
+    def test_mirrored_strategy_trains_as_one_device(tmp_path):
+        runs = {s: (_start(s, "default", tmp_path / f"{s}.json"), tmp_path / f"{s}.json") for s in ("one", "mirrored2")}
+        results = _results(runs)
+        runs = {"mirrored4": (_start("mirrored4", "default", tmp_path / "m4.json"), tmp_path / "m4.json")}
+        out = tmp_path / "per_replica.json"
+        runs["per_replica"] = (_start("mirrored2", "data_dependent", out, "--no-fit"), out)
+        results.update(_results(runs))
+        for strategy in ("mirrored2", "mirrored4"):
+            _assert_same_training(results["one"], results[strategy], strategy)
+        # Data-dependent means: per replica, then averaged over the 2 replicas -- not the global mean.
+        per_replica = results["per_replica"]
+        expected, global_value = _per_replica_mean(per_replica, 2), sum(per_replica["whole"])
+        np.testing.assert_allclose(per_replica["evaluate"], expected, rtol=1e-6)
+        assert abs(global_value - expected) > 100 * 1e-6 * abs(expected), "the data do not tell the two apart"
+
+
+if BACKEND == "jax":
+
+    def test_data_parallel_trains_as_one_device(tmp_path):
+        env = {"XLA_FLAGS": "--xla_force_host_platform_device_count=4"}
+        runs = {
+            s: (_start(s, "both", tmp_path / f"{s}.json", env=env), tmp_path / f"{s}.json")
+            for s in ("one", "data_parallel4")
+        }
+        results = _results(runs)
+        _assert_same_training(results["one"], results["data_parallel4"], "DataParallel on 4 devices")
+        # Data-dependent means are global under DataParallel: evaluate() is the one-batch value.
+        parallel = results["data_parallel4"]
+        np.testing.assert_allclose(parallel["evaluate"], sum(parallel["whole"]), rtol=1e-6)
+        np.testing.assert_allclose(parallel["evaluate"], results["one"]["evaluate"], rtol=1e-6)
