@@ -32,6 +32,7 @@ from keras_losses.core.labels import (
     smooth_labels,
     zero_ignored,
 )
+from keras_losses.core.numerics import amax
 from keras_losses.core.probabilities import (
     binary_log_probabilities,
     binary_probabilities,
@@ -745,7 +746,7 @@ def categorical_hinge(y_true: Any, y_pred: Any) -> Any:
     """
     y_true, y_pred = same_shape(y_true, y_pred)
     positive = ops.sum(y_true * y_pred, axis=-1)
-    negative = ops.amax((1.0 - y_true) * y_pred, axis=-1)  # amax: no graph break in torch.compile
+    negative = amax((1.0 - y_true) * y_pred, axis=-1)
     return ops.relu(negative - positive + 1.0)
 
 

@@ -111,9 +111,13 @@ def reduce_loss(
     if weight is not None:
         values, weight = match_ranks(values, weight)
         weight = _per_sample(weight, values)
-        values = values * weight
+        # A weight of 0 (or a masked entry) contributes exactly 0, value and gradient, even where the
+        # loss itself is inf or NaN there (padding, an overflowing excluded sample): 0 * inf is NaN.
+        values = ops.where(ops.equal(weight, 0), ops.zeros_like(values * weight), values * weight)
 
-    if reduction in (None, "none") or tuple(values.shape) in ((), (0,)):
+    # Unlike Keras, a scalar or an empty batch is reduced too: one weighted value is its own weighted
+    # mean (Keras returns it weighted), and an empty batch's loss is 0 (Keras returns an empty array).
+    if reduction in (None, "none"):
         return values
     if reduction == "sum":
         return ops.sum(values)
