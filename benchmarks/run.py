@@ -2,6 +2,8 @@
 
     bash benchmarks/run.sh                # every backend, writes benchmarks/RESULTS.md
     bash benchmarks/run.sh --quick        # smaller sizes, fewer repeats (a smoke test)
+    bash benchmarks/run.sh --dropins      # only the Keras drop-in section: each class named as one
+                                          # in keras.losses against Keras's own, at 2M elements
 
 One child process per backend (``KERAS_BACKEND`` is fixed at import) measures
 every loss at every size; the parent merges their JSON into a Markdown table of
@@ -70,6 +72,72 @@ CLASSIFICATION = {
     "SparseCategoricalCrossentropy": ({"from_logits": True}, "labels", "SparseCategoricalCrossentropy", {}, "vocab"),
     "BinaryCrossentropy": ({"from_logits": True}, "binary", "BinaryCrossentropy", {}, None),
     "BinaryFocalCrossentropy": (FOCAL, "binary", "BinaryFocalCrossentropy", {"apply_class_balancing": True}, None),
+}
+
+
+# Keras drop-ins: every class that shares its name with one in keras.losses, against Keras's own,
+# default options as a drop-in user calls them (and from logits for the cross-entropies).
+# label -> (our class, our options, Keras class, Keras options, input kind)
+DROPIN_SIZE = 2_000_000
+DROPINS = {
+    "MeanSquaredError": ("MeanSquaredError", {}, "MeanSquaredError", {}, "real"),
+    "MeanAbsoluteError": ("MeanAbsoluteError", {}, "MeanAbsoluteError", {}, "real"),
+    "MeanAbsolutePercentageError": ("MeanAbsolutePercentageError", {}, "MeanAbsolutePercentageError", {}, "real"),
+    "MeanSquaredLogarithmicError": ("MeanSquaredLogarithmicError", {}, "MeanSquaredLogarithmicError", {}, "positive"),
+    "CosineSimilarity": ("CosineSimilarity", {}, "CosineSimilarity", {}, "real"),
+    "Huber": ("Huber", {}, "Huber", {}, "real"),
+    "SmoothL1 (vs Keras Huber)": ("SmoothL1", {"beta": 1.0}, "Huber", {"delta": 1.0}, "real"),
+    "LogCosh": ("LogCosh", {}, "LogCosh", {}, "real"),
+    "Hinge": ("Hinge", {}, "Hinge", {}, "signs"),
+    "SquaredHinge": ("SquaredHinge", {}, "SquaredHinge", {}, "signs"),
+    "CategoricalHinge": ("CategoricalHinge", {}, "CategoricalHinge", {}, "onehot_logits"),
+    "KLDivergence": ("KLDivergence", {}, "KLDivergence", {}, "distributions"),
+    "Poisson": ("Poisson", {}, "Poisson", {}, "positive"),
+    "BinaryCrossentropy": ("BinaryCrossentropy", {}, "BinaryCrossentropy", {}, "binary_probs"),
+    "BinaryCrossentropy (logits)": (
+        "BinaryCrossentropy",
+        {"from_logits": True},
+        "BinaryCrossentropy",
+        {"from_logits": True},
+        "binary",
+    ),
+    "BinaryFocalCrossentropy": ("BinaryFocalCrossentropy", {}, "BinaryFocalCrossentropy", {}, "binary_probs"),
+    "BinaryFocalCrossentropy (logits)": (
+        "BinaryFocalCrossentropy",
+        {"from_logits": True},
+        "BinaryFocalCrossentropy",
+        {"from_logits": True},
+        "binary",
+    ),
+    "CategoricalCrossentropy": ("CategoricalCrossentropy", {}, "CategoricalCrossentropy", {}, "onehot_probs"),
+    "CategoricalCrossentropy (logits)": (
+        "CategoricalCrossentropy",
+        {"from_logits": True},
+        "CategoricalCrossentropy",
+        {"from_logits": True},
+        "onehot_logits",
+    ),
+    "CategoricalFocalCrossentropy": (
+        "CategoricalFocalCrossentropy",
+        {},
+        "CategoricalFocalCrossentropy",
+        {},
+        "onehot_probs",
+    ),
+    "SparseCategoricalCrossentropy": (
+        "SparseCategoricalCrossentropy",
+        {},
+        "SparseCategoricalCrossentropy",
+        {},
+        "labels_probs",
+    ),
+    "SparseCategoricalCrossentropy (logits)": (
+        "SparseCategoricalCrossentropy",
+        {"from_logits": True},
+        "SparseCategoricalCrossentropy",
+        {"from_logits": True},
+        "labels",
+    ),
 }
 
 
@@ -287,11 +355,25 @@ def make_inputs(kind: str, size, seed: int = 0):
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    if kind == "labels":  # size is (tokens, classes): integer labels and logits
+    if not isinstance(size, tuple) and kind in ("labels", "labels_probs"):
+        size = (size // FEATURES, FEATURES)  # FEATURES classes
+    if kind in ("labels", "labels_probs"):  # size is (tokens, classes): integer labels and logits
         tokens, classes = size
         logits = rng.standard_normal((tokens, classes), dtype="float32")
+        if kind == "labels_probs":
+            logits = _softmax(logits)
         return rng.integers(0, classes, tokens).astype("int32"), (logits,)
     shape = (size // FEATURES, FEATURES)
+    if kind == "signs":
+        return rng.choice(np.array([-1.0, 1.0], "float32"), shape), (rng.normal(size=shape).astype("float32"),)
+    if kind == "binary_probs":
+        return rng.integers(0, 2, shape).astype("float32"), (rng.uniform(0.02, 0.98, shape).astype("float32"),)
+    if kind in ("onehot_probs", "onehot_logits"):
+        onehot = np.eye(FEATURES, dtype="float32")[rng.integers(0, FEATURES, shape[0])]
+        logits = rng.normal(size=shape).astype("float32")
+        return onehot, (_softmax(logits) if kind == "onehot_probs" else logits,)
+    if kind == "distributions":
+        return _softmax(rng.normal(size=shape).astype("float32")), (_softmax(rng.normal(size=shape).astype("float32")),)
     if kind == "binary":
         return rng.integers(0, 2, shape).astype("float32"), (rng.normal(0, 2, shape).astype("float32"),)
     if kind == "positive":
@@ -302,6 +384,97 @@ def make_inputs(kind: str, size, seed: int = 0):
             rng.uniform(0.1, 2, shape).astype("float32"),
         )
     return rng.normal(size=shape).astype("float32"), (rng.normal(size=shape).astype("float32"),)
+
+
+def _softmax(x):
+    import numpy as np
+
+    e = np.exp(x - x.max(-1, keepdims=True))
+    return (e / e.sum(-1, keepdims=True)).astype("float32")
+
+
+def dropin_child(backend: str, rounds: int, round_s: float) -> list[dict]:
+    """Every Keras drop-in against Keras's own loss at DROPIN_SIZE, with an A/A row (Keras against itself)."""
+    os.environ["KERAS_BACKEND"] = backend
+    import keras
+    import torch  # noqa: F401  (before tensorflow, if both load)
+
+    import keras_losses
+
+    to_backend, grad_step, sync = _harness(backend)
+    keep_freed_memory()
+    rows = []
+    only = os.environ.get("BENCH_ONLY")
+    for label, (ours_name, ours_options, keras_name, keras_options, kind) in DROPINS.items():
+        if only and label not in only.split(","):
+            continue
+        ours = getattr(keras_losses, ours_name)(**ours_options)
+        theirs = getattr(keras.losses, keras_name)(**keras_options)
+        implementations = {
+            "keras_losses": lambda t, p, loss=ours: loss(t, p),
+            "keras": lambda t, p, loss=theirs: loss(t, p),
+        }
+        if label == "MeanSquaredError":  # A/A control: Keras's loss against a second instance of itself
+            again = keras.losses.MeanSquaredError()
+            implementations["keras_again"] = lambda t, p, loss=again: loss(t, p)
+        y_true, preds = make_inputs(kind, DROPIN_SIZE)
+        y_true, preds = to_backend(y_true), tuple(to_backend(p) for p in preds)
+        steps = {name: grad_step(function, y_true, preds)[0] for name, function in implementations.items()}
+        for step in steps.values():
+            sync(step())
+            sync(step())
+        seconds = interleaved_medians(steps, sync, rounds, round_s)
+        row = {"backend": backend, "loss": label, "size": DROPIN_SIZE}
+        row.update({name: {"seconds": seconds[name]} for name in implementations})
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    return rows
+
+
+DROPIN_BEGIN, DROPIN_END = "<!-- dropins -->", "<!-- /dropins -->"
+
+
+def write_dropin_section(rows: list[dict], path: pathlib.Path) -> None:
+    """Write (or replace) the Keras drop-in section of RESULTS.md, keeping the rest of the file."""
+    lines = [
+        DROPIN_BEGIN,
+        "## Keras drop-ins: each class named as one in `keras.losses`, against Keras's own",
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {machine_description()}, with"
+        " `bash benchmarks/run.sh --dropins`: forward+backward of the mean-reduced loss at"
+        f" {DROPIN_SIZE:,} elements (`({DROPIN_SIZE // FEATURES:,}, {FEATURES})`), the two (three with the"
+        " A/A control) taking turns in one process, the median within a round of the quietest of 9 rounds;"
+        " torch eager, JAX jit, TensorFlow XLA. Target: ≤1.05× Keras on every backend.",
+        "",
+        "| loss | " + " | ".join(f"{b} vs Keras" for b in BACKENDS) + " |",
+        "|---|" + "---:|" * len(BACKENDS),
+    ]
+    by_loss: dict[str, dict[str, dict]] = {}
+    for row in rows:
+        by_loss.setdefault(row["loss"], {})[row["backend"]] = row
+    aa = by_loss.get("MeanSquaredError", {})
+    lines.append(
+        "| A/A control (Keras MSE against itself) | "
+        + " | ".join(_fmt(_ratio(aa[b], "keras_again", "keras", "seconds")) if b in aa else "—" for b in BACKENDS)
+        + " |"
+    )
+    for loss, per_backend in by_loss.items():
+        cells = [
+            _fmt(_ratio(per_backend[b], "keras_losses", "keras", "seconds")) if b in per_backend else "—"
+            for b in BACKENDS
+        ]
+        lines.append(f"| {loss} | " + " | ".join(cells) + " |")
+    lines += ["", DROPIN_NOTES, DROPIN_END]
+    text = path.read_text() if path.exists() else ""
+    if DROPIN_BEGIN in text:
+        before, rest = text.split(DROPIN_BEGIN, 1)
+        text = before + "\n".join(lines) + rest.split(DROPIN_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    path.write_text(text)
+
+
+DROPIN_NOTES = "Ratios within the A/A control's spread of 1.0 are noise."
 
 
 def child(backend: str, mode: str, sizes, vocab_shapes, rounds: int, round_s: float) -> list[dict]:
@@ -546,6 +719,9 @@ def write_report(rows: list[dict], path: pathlib.Path, versions: dict) -> None:
                 if loss in NOTES:
                     lines += [f"- {loss}: {NOTES[loss]}"]
             lines.append("")
+    previous = path.read_text() if path.exists() else ""
+    if DROPIN_BEGIN in previous:  # the drop-in section has its own command: keep it
+        lines += [DROPIN_BEGIN + previous.split(DROPIN_BEGIN, 1)[1].split(DROPIN_END, 1)[0] + DROPIN_END, ""]
     path.write_text("\n".join(lines))
 
 
@@ -554,11 +730,23 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
     parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
-    parser.add_argument("--mode", choices=("time", "memory"), default="time", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=("time", "memory", "dropins"), default="time", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--dropins", action="store_true", help="only the Keras drop-in section")
     args = parser.parse_args()
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats, budget = (3, 0.02) if args.quick else (9, 0.1)
+    if args.child and args.mode == "dropins":
+        print(json.dumps(dropin_child(args.child, repeats, budget)))
+        return
+    if args.dropins:
+        rows = []
+        for backend in args.backends:
+            print(f"==> {backend}", file=sys.stderr, flush=True)
+            rows += run_child(backend, "dropins", args.quick)
+        write_dropin_section(rows, pathlib.Path(args.output))
+        print(f"wrote {args.output}", file=sys.stderr)
+        return
     if args.child:
         vocab = QUICK_LARGE_VOCAB if args.quick else LARGE_VOCAB
         print(json.dumps(child(args.child, args.mode, sizes, vocab, repeats, budget)))
