@@ -45,3 +45,23 @@ def pytest_sessionfinish(session):
     path = os.path.join(folder, f"{keras.backend.backend()}-{os.getpid()}.json")
     with open(path, "w") as f:
         json.dump({f"{loss}|{what}": error for (loss, what), error in MAX_ERRORS.items()}, f)
+
+
+#: Modules whose tests run longest (subprocesses, compilation, fuzzing), longest first: run first,
+#: so that pytest-xdist overlaps them with the many short tests instead of ending on them.
+LONG_FIRST = (
+    "test_distribution.py",
+    "test_cross_backend.py",
+    "test_fuzz.py",
+    "test_compiled.py",
+    "test_mixed_precision.py",
+    "test_label_policy.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        name = item.path.name
+        return LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a module is kept

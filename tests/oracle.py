@@ -35,6 +35,34 @@ class Oracle:
 WEIGHTINGS = ("none", "per_sample")
 
 
+def oracle_params(oracles):
+    """``(oracle, reduction, weighting)`` cases: where the oracle tests find bugs, not every product.
+
+    The reductions themselves are shared code, checked against Keras's and the
+    frameworks' definitions in ``test_core.py``. So the first oracle of each loss
+    runs every reduction with and without sample weights; every other option
+    set runs the per-sample values and gradients under sample weights
+    (``"none"``), the unweighted mean, and, where the loss has class weights or
+    ignored labels (its own part of the denominators), ``"weighted_mean"`` and
+    ``"sum_by_nonzero_weights"``.
+    """
+    import pytest
+
+    from tests.helpers import ALL_REDUCTIONS
+
+    params, seen = [], set()
+    for oracle in oracles:
+        if oracle.cls not in seen:
+            seen.add(oracle.cls)
+            cases = [(r, w) for r in ALL_REDUCTIONS for w in WEIGHTINGS]
+        else:
+            cases = [("none", "per_sample"), ("sum_over_batch_size", "none")]
+            if oracle.effective is not None:
+                cases += [("weighted_mean", "per_sample"), ("sum_by_nonzero_weights", "per_sample")]
+        params += [pytest.param(oracle, r, w, id=f"{oracle.id}-{oracle.kind}-{r}-{w}") for r, w in cases]
+    return params
+
+
 def make_inputs(oracle, rng, shape):
     y_true, y_pred = (oracle.inputs or real_inputs)(rng, shape)
     parts = list(y_pred) if isinstance(y_pred, tuple) else [y_pred]

@@ -16,7 +16,6 @@ import torch.nn.functional as F
 import keras_losses as kl
 from tests.cases import softmax as _softmax
 from tests.helpers import (
-    ALL_REDUCTIONS,
     BACKEND,
     GRAD_RTOL,
     VALUE_RTOL,
@@ -24,7 +23,7 @@ from tests.helpers import (
     to_numpy,
     value_and_grads,
 )
-from tests.oracle import WEIGHTINGS, Oracle, assert_same_as_keras, check_oracle
+from tests.oracle import Oracle, assert_same_as_keras, check_oracle, oracle_params
 
 C = 5  # classes in the (6, 5) inputs of the oracle table
 
@@ -415,9 +414,7 @@ ORACLES = [
 ]
 
 
-@pytest.mark.parametrize("weighting", WEIGHTINGS)
-@pytest.mark.parametrize("reduction", ALL_REDUCTIONS, ids=str)
-@pytest.mark.parametrize("oracle", ORACLES, ids=lambda o: f"{o.id}-{o.kind}")
+@pytest.mark.parametrize("oracle,reduction,weighting", oracle_params(ORACLES))
 def test_matches_oracle(oracle, reduction, weighting, rng):
     check_oracle(oracle, rng, reduction, weighting)
 

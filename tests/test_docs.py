@@ -32,6 +32,13 @@ def test_readme_lists_every_registered_loss_with_all_its_names():
             assert bool(keras_mark) == (name in KERAS_OWNED_NAMES), f"{name}: mark *(Keras)* iff Keras owns it"
 
 
+def test_readme_lists_the_documented_differences_from_keras():
+    from tests.test_keras_suite import differences_markdown
+
+    listed = README.split("<!-- differences -->\n", 1)[1].split("\n<!-- /differences -->", 1)[0]
+    assert listed == differences_markdown()
+
+
 def test_readme_quick_start_has_exactly_two_commands():
     block = README.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
     commands = [line for line in block.strip().splitlines() if line.strip()]

@@ -35,9 +35,9 @@ import keras_losses as kl
 from tests.cases import CASES
 from tests.helpers import BACKEND, assert_close, to_numpy, value_and_grads
 
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 10
 #: Compile one example in this many: a compilation costs 0.1-1 s, the other checks milliseconds.
-COMPILE_EVERY = 3
+COMPILE_EVERY = 4
 ENTRIES = kl.entries()
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 FUZZ = settings(

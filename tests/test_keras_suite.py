@@ -102,3 +102,15 @@ def test_every_documented_difference_names_a_real_test():
     for (cls, test, _), _reason in DIFFERENCES.items():
         classes = COLLECTED if cls == "*" else [cls]
         assert any(hasattr(getattr(SUITE, c), test) for c in classes), (cls, test)
+
+
+def differences_markdown() -> str:
+    """The README's list of documented differences, one line per entry of :data:`DIFFERENCES`."""
+    names = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "torch"}
+    lines = []
+    for (cls, test, backends), reason in DIFFERENCES.items():
+        where = f"`{test}` (every loss)" if cls == "*" else f"`{cls}.{test}`"
+        if backends:
+            where += f" ({', '.join(names[b] for b in backends)})"
+        lines.append(f"- {where}: {reason}")
+    return "\n".join(lines)

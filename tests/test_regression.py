@@ -18,7 +18,6 @@ import torch.nn.functional as F
 
 import keras_losses as kl
 from tests.helpers import (
-    ALL_REDUCTIONS,
     GRAD_RTOL,
     VALUE_RTOL,
     assert_close,
@@ -26,11 +25,11 @@ from tests.helpers import (
     value_and_grads,
 )
 from tests.oracle import (
-    WEIGHTINGS,
     Oracle,
     assert_same_as_keras,
     check_oracle,
     make_inputs,
+    oracle_params,
     our_value_and_grads,
     real_inputs,
     reference_value_and_grads,
@@ -209,9 +208,7 @@ ORACLES = [
 ]
 
 
-@pytest.mark.parametrize("weighting", WEIGHTINGS)
-@pytest.mark.parametrize("reduction", ALL_REDUCTIONS, ids=str)
-@pytest.mark.parametrize("oracle", ORACLES, ids=lambda o: f"{o.id}-{o.kind}")
+@pytest.mark.parametrize("oracle,reduction,weighting", oracle_params(ORACLES))
 def test_matches_oracle(oracle, reduction, weighting, rng):
     # With axis=1 the vectors lie along axis 1 of (N, K, D) inputs: the output is (N, D).
     shape, out_shape = ((6, 4, 5), (6, 5)) if "axis" in oracle.options else ((6, 5), (6,))
