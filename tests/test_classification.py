@@ -54,6 +54,11 @@ def onehot_logits(rng, shape):
     return np.eye(shape[-1])[rng.integers(0, shape[-1], shape[:-1])], rng.normal(0, 2, shape)
 
 
+def multi_hot_logits(rng, shape):
+    """Targets that do not sum to 1 (multi-label): a fused softmax cross-entropy's gradient is wrong there."""
+    return rng.integers(0, 2, shape).astype("float64"), rng.normal(0, 2, shape)
+
+
 def distributions(rng, shape):
     return rng.dirichlet(np.ones(shape[-1]), shape[:-1]), _softmax(rng.normal(0, 1, shape))
 
@@ -271,6 +276,13 @@ ORACLES = [
         for e in (0.0, 0.15)
         for w in (None, W)
     ],
+    Oracle(
+        kl.CategoricalCrossentropy,
+        {"from_logits": True},
+        lambda t, p: torch_cross_entropy(t, p, True),
+        multi_hot_logits,
+        "torch",
+    ),
     # SparseCategoricalCrossentropy: torch cross_entropy with index targets (weight, ignore_index, smoothing).
     *[
         Oracle(

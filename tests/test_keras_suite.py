@@ -114,3 +114,27 @@ def differences_markdown() -> str:
             where += f" ({', '.join(names[b] for b in backends)})"
         lines.append(f"- {where}: {reason}")
     return "\n".join(lines)
+
+
+def _keras_named():
+    """Every class and function we export under a name ``keras.losses`` also has."""
+    return [name for name in sorted(kl.__all__) if hasattr(keras.losses, name) and name not in ("Loss", "get")]
+
+
+def test_keras_named_objects_take_keras_parameters_first():
+    """Keras's parameters, in Keras's order, names and defaults; ours after them, keyword-only."""
+    import inspect
+
+    names = _keras_named()
+    assert len(names) >= 34, names  # the 17 Keras-named classes and their functions
+    for name in names:
+        ours, theirs = getattr(kl, name), getattr(keras.losses, name)
+        ours_sig = inspect.signature(ours.__init__ if isinstance(ours, type) else ours)
+        theirs_sig = inspect.signature(theirs.__init__ if isinstance(theirs, type) else theirs)
+        keras_params = [p for p in theirs_sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        our_params = list(ours_sig.parameters.values())
+        assert len(our_params) >= len(keras_params), (name, our_params, keras_params)
+        for mine, keras_param in zip(our_params, keras_params, strict=False):
+            assert (mine.name, mine.default) == (keras_param.name, keras_param.default), (name, mine, keras_param)
+        extra = our_params[len(keras_params) :]
+        assert all(p.kind is p.KEYWORD_ONLY for p in extra), (name, extra)

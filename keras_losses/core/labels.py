@@ -37,12 +37,16 @@ def as_tensor(values: float | Sequence[float] | Any, like: Any) -> Any:
 class ClassLabels(NamedTuple):
     """Integer labels ready for gathers, and what the loss must do with each position."""
 
-    #: int32 labels in ``[0, C)``: ignored and bad labels are replaced by class 0.
+    #: int32 labels in ``[0, C)``: ignored and bad labels are clipped into the range.
     index: Any
     #: ``None``, or ``False`` where the label is ``ignore_index`` (a mask for the reduction).
     valid: Any
     #: ``False`` everywhere but where the label is bad (see the module docstring).
     bad: Any
+
+
+#: Where a float label is not an integer (NaN included): an int32 no class and no ignore_index is.
+_NOT_AN_INTEGER = -(2**31)
 
 
 def class_labels(y_true: Any, y_pred: Any, ignore_index: int | None = None) -> ClassLabels:
@@ -52,7 +56,9 @@ def class_labels(y_true: Any, y_pred: Any, ignore_index: int | None = None) -> C
     integer up to 2**24 exactly). Floats are checked before the cast, since a
     cast of NaN to an integer is 0 on some backends. A trailing axis of size 1
     (``(N, 1)`` labels for ``(N, C)`` predictions) is squeezed; any other
-    mismatch raises ``ValueError`` with both shapes.
+    mismatch raises ``ValueError`` with both shapes. Few ops, on labels only:
+    clipping into ``[0, C)`` makes the gather index, and a label is outside the
+    range exactly where clipping changed it.
     """
     labels = to_tensor(y_true)
     if len(labels.shape) == len(y_pred.shape) and labels.shape[-1] == 1:
@@ -62,28 +68,21 @@ def class_labels(y_true: Any, y_pred: Any, ignore_index: int | None = None) -> C
         if keras.backend.standardize_dtype(labels.dtype) in ("float16", "bfloat16"):
             labels = ops.cast(labels, "float32")
         integral = ops.equal(ops.floor(labels), labels)  # False for NaN and ±inf
-        index = ops.cast(ops.where(integral, labels, ops.zeros_like(labels)), "int32")
-    else:
-        integral, index = None, ops.cast(labels, "int32")
-    in_range = ops.logical_and(ops.greater_equal(index, 0), ops.less(index, y_pred.shape[-1]))
-    if integral is not None:
-        in_range = ops.logical_and(in_range, integral)
+        labels = ops.where(integral, labels, ops.full_like(labels, _NOT_AN_INTEGER))
+    labels = ops.cast(labels, "int32")
+    index = ops.clip(labels, 0, y_pred.shape[-1] - 1)
+    bad = ops.not_equal(index, labels)
     valid = None
-    usable = in_range
     if ignore_index is not None:
-        ignored = ops.equal(index, ignore_index)
-        if integral is not None:
-            ignored = ops.logical_and(ignored, integral)
-        valid = ops.logical_not(ignored)
-        usable = ops.logical_or(in_range, ignored)
-    index = ops.where(in_range, index, ops.zeros_like(index))
-    return ClassLabels(index, valid, ops.logical_not(usable))
+        valid = ops.not_equal(labels, ignore_index)
+        bad = ops.logical_and(bad, valid)
+    return ClassLabels(index, valid, bad)
 
 
 def apply_label_policy(values: Any, labels: ClassLabels) -> Any:
     """``values`` with 0 where the label is ignored and NaN where it is bad."""
     values = zero_ignored(values, labels.valid)
-    return ops.where(labels.bad, ops.full_like(values, math.nan), values)
+    return ops.where(labels.bad, math.nan, values)
 
 
 def zero_ignored(values: Any, valid: Any) -> Any:

@@ -30,14 +30,16 @@ def clip_probabilities(probabilities: Any) -> Any:
     return ops.clip(probabilities, eps, 1.0 - eps)
 
 
-def log_probabilities(y_pred: Any, *, from_logits: bool, axis: int = -1) -> Any:
-    """Log-probabilities over ``axis`` from logits or from (unnormalised) probabilities.
+def normalized_probabilities(y_pred: Any, axis: int = -1) -> Any:
+    """Probabilities divided by their sum over ``axis``, then clipped, as in Keras."""
+    return clip_probabilities(y_pred / ops.sum(y_pred, axis=axis, keepdims=True))
 
-    Probabilities are first divided by their sum over ``axis``, as in Keras.
-    """
+
+def log_probabilities(y_pred: Any, *, from_logits: bool, axis: int = -1) -> Any:
+    """Log-probabilities over ``axis`` from logits or from (unnormalised) probabilities."""
     if from_logits:
         return ops.log_softmax(y_pred, axis=axis)
-    return ops.log(clip_probabilities(y_pred / ops.sum(y_pred, axis=axis, keepdims=True)))
+    return ops.log(normalized_probabilities(y_pred, axis))
 
 
 def binary_log_probabilities(y_pred: Any, *, from_logits: bool) -> tuple[Any, Any]:
@@ -58,3 +60,25 @@ def binary_probabilities(y_pred: Any, *, from_logits: bool) -> tuple[Any, Any]:
     if from_logits:
         return ops.sigmoid(y_pred), ops.sigmoid(-y_pred)
     return y_pred, 1.0 - y_pred
+
+
+def binary_logit_terms(y_true: Any, logits: Any) -> tuple[Any, Any, Any]:
+    """``(bce, p, 1 - p)`` of sigmoid logits: the cross-entropy and both probabilities, all exact.
+
+    In each backend's fastest form (measured, ``benchmarks/RESULTS.md``). Under XLA
+    one ``e = exp(-|x|)`` gives all three: ``bce = max(x, 0) - y x + log1p(e)``,
+    and ``p``, ``1 - p`` are ``1 / (1 + e)`` and ``e / (1 + e)`` in the order the
+    sign of ``x`` says, so neither is computed as ``1 -`` the other (0.9x Keras's
+    time where two ``sigmoid`` calls and a log took 1.5x). In torch eager the
+    fused ``binary_cross_entropy_with_logits`` kernel and two ``sigmoid`` calls
+    are fewer kernels.
+    """
+    if keras.backend.backend() == "torch":
+        bce = ops.binary_crossentropy(y_true, logits, from_logits=True)
+        return bce, ops.sigmoid(logits), ops.sigmoid(-logits)
+    e = ops.exp(-ops.abs(logits))
+    inverse = 1.0 / (1.0 + e)
+    positive = logits >= 0
+    small = e * inverse  # the probability of the side the logit points away from
+    bce = ops.relu(logits) - y_true * logits + ops.log1p(e)
+    return bce, ops.where(positive, inverse, small), ops.where(positive, small, inverse)
