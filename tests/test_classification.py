@@ -34,6 +34,13 @@ def binary_probs(rng, shape):
     return rng.integers(0, 2, shape).astype("float64"), rng.uniform(0.02, 0.98, shape)
 
 
+def binary_logits_with_zeros(rng, shape):
+    """Logits of exactly 0 (a zero-initialised head), where separate subgradients of relu and abs would disagree."""
+    labels, logits = binary_logits(rng, shape)
+    logits[rng.uniform(size=shape) < 0.4] = 0.0
+    return labels, logits
+
+
 def soft_binary_logits(rng, shape):
     return rng.uniform(0, 1, shape), rng.normal(0, 3, shape)
 
@@ -346,6 +353,7 @@ ORACLES = [
             ({"gamma": 2.0, "alpha": 0.25}, binary_probs),  # Keras's default: no balancing
             ({"apply_class_balancing": True, "gamma": 2.0, "alpha": 0.25}, binary_probs),
             ({"apply_class_balancing": True, "gamma": 2.0, "alpha": 0.25, "from_logits": True}, binary_logits),
+            ({"gamma": 1.5, "alpha": 0.25, "from_logits": True}, binary_logits_with_zeros),
             ({"gamma": 0.5, "alpha": None, "from_logits": True, "label_smoothing": 0.1}, soft_binary_logits),
             ({"apply_class_balancing": True, "gamma": 3.0, "alpha": 0.9, "label_smoothing": 0.2}, binary_probs),
             ({"apply_class_balancing": True, "gamma": 0.0, "alpha": None}, binary_probs),

@@ -157,6 +157,12 @@ def test_keras_string_table_is_where_keras_losses_get_looks():
     assert type(keras.losses.get("SmoothL1")) is kl.SmoothL1
 
 
+def test_keras_scales_losses_for_replicas_where_we_look():
+    from keras_losses.core._keras_internals import _keras_scale_loss
+
+    assert _keras_scale_loss() is keras.src.losses.loss.scale_loss_for_distribution
+
+
 def test_no_keras_string_is_shadowed():
     for name in ("mse", "mae", "mape", "msle", "huber", "poisson", "log_cosh", "MeanSquaredError", "Huber"):
         assert name in registry.KERAS_OWNED_NAMES

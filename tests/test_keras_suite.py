@@ -135,6 +135,7 @@ def test_keras_named_objects_take_keras_parameters_first():
         our_params = list(ours_sig.parameters.values())
         assert len(our_params) >= len(keras_params), (name, our_params, keras_params)
         for mine, keras_param in zip(our_params, keras_params, strict=False):
-            assert (mine.name, mine.default) == (keras_param.name, keras_param.default), (name, mine, keras_param)
+            expected = (keras_param.name, keras_param.default, keras_param.kind)
+            assert (mine.name, mine.default, mine.kind) == expected, (name, mine, keras_param)
         extra = our_params[len(keras_params) :]
         assert all(p.kind is p.KEYWORD_ONLY for p in extra), (name, extra)

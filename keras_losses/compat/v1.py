@@ -10,7 +10,11 @@ and weights that cannot broadcast raise ``ValueError``; ``scope`` and
 
 One TF1 quirk is kept on purpose: :func:`mean_pairwise_squared_error` with a
 nonzero scalar weight counts every element of the batch as one sample's
-(``keras_losses.MeanPairwiseSquaredError`` does not).
+(``keras_losses.MeanPairwiseSquaredError`` does not). Two differences remove
+NaN and silent errors: a weight of 0 contributes exactly 0 even where the loss
+is inf or NaN (TF1 gives NaN), and a label outside ``[0, C)`` in
+:func:`sparse_softmax_cross_entropy` gives NaN at its position on every backend
+(TF1 raises on TensorFlow; JAX would read another class).
 
 Examples:
     >>> from keras_losses.compat import v1
@@ -321,7 +325,8 @@ def sparse_softmax_cross_entropy(
     """Per-sample softmax cross-entropy of integer labels (``tf.compat.v1.losses.sparse_softmax_cross_entropy``).
 
     ``(N, 1)`` labels are squeezed to ``(N,)``, and so are weights with one axis more than the labels.
-    A label outside ``[0, C)`` gives NaN on every backend (TF1 raises on TensorFlow).
+    A label outside ``[0, C)`` gives NaN at its position on every backend (TF1 raises on
+    TensorFlow), unless its weight is 0.
     """
     labels = _required(labels, "labels")
     logits = _required(logits, "logits")

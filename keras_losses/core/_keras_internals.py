@@ -55,8 +55,25 @@ def scale_loss_for_distribution(value: Any) -> Any:
     as on one device. A no-op on JAX and torch (their data parallelism computes
     one global loss) and outside a strategy.
     """
+    return _keras_scale_loss()(value)
+
+
+def _keras_scale_loss() -> Any:
+    """Keras's ``scale_loss_for_distribution``, or (with a warning, once) the identity if Keras moved it."""
     try:
-        from keras.src.losses.loss import scale_loss_for_distribution as keras_scale
+        from keras.src.losses.loss import scale_loss_for_distribution
     except ImportError:  # pragma: no cover - future Keras
-        return value
-    return keras_scale(value)
+        if not _WARNED:
+            _WARNED.append(True)
+            warnings.warn(
+                "keras_losses could not find keras.src.losses.loss.scale_loss_for_distribution: under "
+                "tf.distribute, mean losses are no longer divided by the number of replicas (each replica's "
+                "gradient counts in full). Train on one device or pin keras.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return lambda value: value
+    return scale_loss_for_distribution
+
+
+_WARNED: list[bool] = []

@@ -11,19 +11,10 @@ import numpy as np
 from keras import ops
 
 from keras_losses.core._keras_internals import get_keras_mask, scale_loss_for_distribution
-from keras_losses.core.reduction import check_reduction, reduce_loss
+from keras_losses.core.reduction import PER_REPLICA_MEANS, check_reduction, reduce_loss
 from keras_losses.core.validation import to_tensor
 
 _HALF_DTYPES = ("float16", "bfloat16")
-#: Reductions that are means over the batch: Keras divides them by the number of
-#: replicas under ``tf.distribute``, whose gradients are then summed over replicas.
-_PER_REPLICA_MEANS = (
-    "sum_over_batch_size",
-    "mean",
-    "mean_with_sample_weight",
-    "weighted_mean",
-    "sum_by_nonzero_weights",
-)
 
 
 def _to_config_value(value: Any) -> Any:
@@ -67,8 +58,8 @@ class Loss(keras.losses.Loss):
     function: ClassVar[Callable[..., Any]]
     #: Whether ``y_true`` holds class indices: labels are then never converted to
     #: the loss's dtype (float16 would round labels above 2048); the function
-    #: reads them through :func:`keras_losses.core.labels.class_labels`.
-    index_labels: ClassVar[bool] = False
+    #: checks and casts them (:func:`keras_losses.core.labels.class_labels`).
+    takes_class_indices: ClassVar[bool] = False
 
     def element_weights(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         """``(weight, valid)``: per-value weights the function already applied, and a validity mask.
@@ -103,7 +94,7 @@ class Loss(keras.losses.Loss):
     def call(self, y_true: Any, y_pred: Any) -> Any:
         function = type(self).function
         # The options were checked at construction: call the function without its checks.
-        return getattr(function, "__wrapped__", function)(y_true, y_pred, **self._options)
+        return getattr(function, "unchecked", function)(y_true, y_pred, **self._options)
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
         in_mask = get_keras_mask(y_pred) if not isinstance(y_pred, (tuple, list)) else None
@@ -117,7 +108,7 @@ class Loss(keras.losses.Loss):
         with keras.name_scope(self.name):
             y_pred = keras.tree.map_structure(convert, _nested_numbers_as_array(y_pred))
             y_true = keras.tree.map_structure(
-                to_tensor if self.index_labels else convert, _nested_numbers_as_array(y_true)
+                to_tensor if self.takes_class_indices else convert, _nested_numbers_as_array(y_true)
             )
             values = self.call(y_true, y_pred)
             element_weight, valid = self.element_weights(y_true, y_pred)
@@ -132,7 +123,7 @@ class Loss(keras.losses.Loss):
                 reduction=self.reduction,
                 element_weight=element_weight,
             )
-            if self.reduction in _PER_REPLICA_MEANS and len(loss.shape) == 0:
+            if self.reduction in PER_REPLICA_MEANS and len(loss.shape) == 0:
                 loss = scale_loss_for_distribution(loss)
             return loss
 

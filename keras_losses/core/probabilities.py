@@ -1,7 +1,8 @@
 """From-logits handling: log-probabilities from logits or from probabilities.
 
-Every loss with a ``from_logits`` option goes through these helpers, so all
-of them treat probabilities the same way on every backend:
+The losses with a ``from_logits`` option build on these helpers (and on Keras's
+fused cross-entropy ops from logits), so all of them treat probabilities the
+same way on every backend:
 
 - Logits are used exactly (``log_softmax``, ``log_sigmoid``); nothing is clipped.
 - Probabilities are clipped to ``[epsilon, 1 - epsilon]`` (``keras.config.epsilon()``)
@@ -55,30 +56,30 @@ def binary_log_probabilities(y_pred: Any, *, from_logits: bool) -> tuple[Any, An
     return ops.log(p), ops.log(1.0 - p)
 
 
-def binary_probabilities(y_pred: Any, *, from_logits: bool) -> tuple[Any, Any]:
-    """``(p, 1 - p)`` of a sigmoid output; from logits, ``1 - sigmoid(x) = sigmoid(-x)`` without cancellation."""
-    if from_logits:
-        return ops.sigmoid(y_pred), ops.sigmoid(-y_pred)
+def binary_probabilities(y_pred: Any) -> tuple[Any, Any]:
+    """``(p, 1 - p)`` of probabilities as given (from logits, see :func:`binary_logit_terms`)."""
     return y_pred, 1.0 - y_pred
 
 
 def binary_logit_terms(y_true: Any, logits: Any) -> tuple[Any, Any, Any]:
     """``(bce, p, 1 - p)`` of sigmoid logits: the cross-entropy and both probabilities, all exact.
 
-    In each backend's fastest form (measured, ``benchmarks/RESULTS.md``). Under XLA
-    one ``e = exp(-|x|)`` gives all three: ``bce = max(x, 0) - y x + log1p(e)``,
-    and ``p``, ``1 - p`` are ``1 / (1 + e)`` and ``e / (1 + e)`` in the order the
-    sign of ``x`` says, so neither is computed as ``1 -`` the other (0.9x Keras's
-    time where two ``sigmoid`` calls and a log took 1.5x). In torch eager the
-    fused ``binary_cross_entropy_with_logits`` kernel and two ``sigmoid`` calls
-    are fewer kernels.
+    In each backend's fastest form (``benchmarks/RESULTS.md``). Under XLA one
+    ``e = exp(-|x|)`` gives all three: ``bce = max(x, 0) - y x + log1p(e)``, and
+    ``p``, ``1 - p`` are ``1 / (1 + e)`` and ``e / (1 + e)`` in the order the sign
+    of ``x`` says, so neither is ``1 -`` the other. One select on the sign serves
+    every term, so that at ``x = 0`` all take the same side and the gradient is
+    the true one (separate ``relu`` and ``abs`` would take different
+    subgradients there). In torch eager the fused
+    ``binary_cross_entropy_with_logits`` kernel and two ``sigmoid`` calls are
+    fewer kernels.
     """
     if keras.backend.backend() == "torch":
         bce = ops.binary_crossentropy(y_true, logits, from_logits=True)
         return bce, ops.sigmoid(logits), ops.sigmoid(-logits)
-    e = ops.exp(-ops.abs(logits))
-    inverse = 1.0 / (1.0 + e)
     positive = logits >= 0
+    e = ops.exp(ops.where(positive, -logits, logits))
+    inverse = 1.0 / (1.0 + e)
     small = e * inverse  # the probability of the side the logit points away from
-    bce = ops.relu(logits) - y_true * logits + ops.log1p(e)
+    bce = ops.where(positive, logits, ops.zeros_like(logits)) - y_true * logits + ops.log1p(e)
     return bce, ops.where(positive, inverse, small), ops.where(positive, small, inverse)

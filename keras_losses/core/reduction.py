@@ -22,10 +22,21 @@ from typing import Any
 from keras import ops
 
 from keras_losses.core.numerics import divide_no_nan
-from keras_losses.core.validation import match_ranks
+from keras_losses.core.validation import match_ranks, shapes_compatible
 
 KERAS_REDUCTIONS = ("sum_over_batch_size", "mean", "sum", "mean_with_sample_weight", "none", None)
 REDUCTIONS = KERAS_REDUCTIONS + ("sum_by_nonzero_weights", "weighted_mean")
+#: The default of every loss, as in Keras.
+DEFAULT_REDUCTION = "sum_over_batch_size"
+#: Reductions that are means over the batch: Keras divides them by the number of replicas under
+#: ``tf.distribute``, whose gradients are then summed over the replicas.
+PER_REPLICA_MEANS = (
+    "sum_over_batch_size",
+    "mean",
+    "mean_with_sample_weight",
+    "weighted_mean",
+    "sum_by_nonzero_weights",
+)
 
 
 def check_reduction(reduction: Any) -> Any:
@@ -39,20 +50,21 @@ def check_reduction(reduction: Any) -> Any:
 
 
 def _per_sample(weight: Any, values: Any) -> Any:
-    """A weight of ``values``'s leading axes (one per sample, ``(N,)`` for ``(N, T)``) gains trailing axes.
+    """A weight of ``values``'s leading axes (one per sample: ``(N,)`` for ``(N, T)``) gains trailing axes.
 
     Keras broadcasts from the trailing axis only, so ``(N,)`` sample weights of
-    ``(N, T)`` losses (a masked sequence model) fail there; when the trailing
-    reading does not fit and the leading one does, this is the only meaning.
+    ``(N, T)`` losses (a masked sequence model) fail there, or, when ``N == T``,
+    weigh the steps instead of the samples. A weight whose shape is the values'
+    leading shape (unknown sizes match) is read as one per sample, whatever
+    the batch size.
     """
     w_shape, v_shape = tuple(weight.shape), tuple(values.shape)
     rank = len(w_shape)
-    if not 0 < rank < len(v_shape) or None in w_shape or w_shape != v_shape[:rank]:
+    if not 0 < rank < len(v_shape) or not shapes_compatible(w_shape, v_shape[:rank]):
         return weight
-    trailing = v_shape[-rank:]
-    if all(w in (1, v) for w, v in zip(w_shape, trailing, strict=True)):
-        return weight  # Keras's trailing broadcast is valid: keep Keras's meaning
-    return ops.reshape(weight, w_shape + (1,) * (len(v_shape) - rank))
+    for _ in range(len(v_shape) - rank):
+        weight = ops.expand_dims(weight, -1)
+    return weight
 
 
 def _size(x: Any, dtype: str) -> Any:
@@ -111,8 +123,8 @@ def reduce_loss(
     if weight is not None:
         values, weight = match_ranks(values, weight)
         weight = _per_sample(weight, values)
-        # A weight of 0 (or a masked entry) contributes exactly 0, value and gradient, even where the
-        # loss itself is inf or NaN there (padding, an overflowing excluded sample): 0 * inf is NaN.
+        # A weight of 0 (or a masked entry) contributes exactly 0 to the value, even where the loss is
+        # inf or NaN there (padding, an overflowing excluded sample), where 0 * inf would be NaN.
         values = ops.where(ops.equal(weight, 0), ops.zeros_like(values * weight), values * weight)
 
     # Unlike Keras, a scalar or an empty batch is reduced too: one weighted value is its own weighted

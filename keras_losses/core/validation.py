@@ -3,7 +3,7 @@
 Options are declared once, next to the loss function, with :func:`checked`::
 
     @checked(delta=positive)
-    def huber(y_true, y_pred, *, delta=1.0): ...
+    def huber(y_true, y_pred, delta=1.0): ...
 
 The function then validates its options on every call, and the loss class
 validates them at construction through ``huber.validate_options(...)``. A bad
@@ -156,6 +156,7 @@ def checked(**checks: Check) -> Callable[[Callable], Callable]:
 
         wrapper.validate_options = validate_options  # type: ignore[attr-defined]
         wrapper.checks = dict(checks)  # type: ignore[attr-defined]
+        wrapper.unchecked = function  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -217,14 +218,15 @@ def same_shape(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
     return y_true, y_pred
 
 
-def _compatible(a: tuple, b: tuple) -> bool:
+def shapes_compatible(a: tuple, b: tuple) -> bool:
+    """Whether two static shapes can be the same (``None`` matches any size)."""
     return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
 
 
 def check_labels_match(labels: Any, y_pred: Any) -> None:
     """Raise ``ValueError`` unless ``labels`` has the shape of ``y_pred`` without its class axis (last)."""
     a, b = tuple(labels.shape), tuple(y_pred.shape)
-    if not _compatible(a, b[:-1]):
+    if not shapes_compatible(a, b[:-1]):
         raise ValueError(
             "`y_true` must hold one class index per prediction, of shape y_pred.shape[:-1]; got "
             f"y_true.shape={_shape_str(a)} and y_pred.shape={_shape_str(b)}."
@@ -234,7 +236,7 @@ def check_labels_match(labels: Any, y_pred: Any) -> None:
 def check_shapes_match(y_true: Any, y_pred: Any) -> None:
     """Raise ``ValueError`` unless the two static shapes agree (``None`` matches any)."""
     a, b = tuple(y_true.shape), tuple(y_pred.shape)
-    if not _compatible(a, b):
+    if not shapes_compatible(a, b):
         raise ValueError(
             "`y_true` and `y_pred` must have the same shape, got "
             f"y_true.shape={_shape_str(a)} and y_pred.shape={_shape_str(b)}."
