@@ -714,3 +714,18 @@ def test_focal_matches_keras_builtin(ours, theirs, inputs, rng):
     t, p = (x.astype("float32") for x in inputs(rng, (6, C)))
     weight = np.ones((6,), "float32")
     assert_same_as_keras(ours, theirs, t, p, weight, None)
+
+
+@pytest.mark.parametrize("from_logits", [True, False])
+def test_all_zero_target_rows_have_no_gradient(from_logits):
+    """Padding rows (all-zero targets) add nothing, value or gradient (Keras's fused TF op gives softmax there)."""
+    y_true = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]], "float32")
+    y_pred = np.array([[1.0, 2.0, 0.5], [0.3, -1.0, 2.0]], "float32")
+    if not from_logits:
+        y_pred = _softmax(y_pred).astype("float32")
+    loss = kl.CategoricalCrossentropy(from_logits=from_logits, reduction="sum")
+    value, (grad,) = value_and_grads(lambda t, p: loss(t, p), [y_true, y_pred], wrt=[1])
+    single, (single_grad,) = value_and_grads(lambda t, p: loss(t, p), [y_true[:1], y_pred[:1]], wrt=[1])
+    np.testing.assert_allclose(value, single, rtol=1e-6)
+    np.testing.assert_allclose(grad[:1], single_grad, rtol=1e-6)
+    np.testing.assert_array_equal(grad[1], np.zeros(3, "float32"))
