@@ -481,7 +481,32 @@ REGION = dict(
     extreme_inputs=binary_extremes,
     per_sample={"per_image": True},
 )
+
+
+def onehot_score_inputs(rng, lead, d=3):
+    return np.eye(d)[rng.integers(0, d, lead)], rng.normal(0, 2, (*lead, d))
+
+
 CASES |= {
+    "CategoricalGeneralizedCrossEntropy": Case(
+        inputs=label_inputs,
+        extremes=LABEL_EXTREMES,
+        option_sets=[{}, {"q": 0.8, "from_logits": True, "ignore_index": -1, "class_weight": [1.0, 2.0, 0.5]}],
+        extremes_for={1: LABEL_LOGIT_EXTREMES + IGNORED_EXTREMES},
+        bad_options=[({"q": 1.0}, "q"), ({"q": 0.0}, "q"), ({"class_weight": [-1.0, 1.0, 1.0]}, "class_weight")],
+        activation="softmax",
+        targets="index",
+        ranks=(2, 3, 4),
+        extreme_inputs=label_extremes,
+    ),
+    # One-hot targets (sparse=False); integer labels (sparse=True) in tests/test_classification.py.
+    "Sparsemax": Case(
+        inputs=onehot_score_inputs,
+        extremes=ONEHOT_LOGIT_EXTREMES,
+        bad_options=[({"sparse": "yes"}, "sparse")],
+        extreme_inputs=lambda rng, lead, d, options: onehot_extremes(rng, lead, d, {"from_logits": True}),
+        fuzz_fixed={"sparse": False},
+    ),
     "Dice": Case(
         **REGION,
         option_sets=[{}, {"smooth": 1.0, "log_loss": True, "per_image": True}, {"from_logits": True, "eps": 1e-3}],

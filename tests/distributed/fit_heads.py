@@ -101,12 +101,11 @@ def build_heads(selection: str) -> list[Head]:
                 variants.append((per_sample(entry, option_set), case.batch_statistics, True))
             if (_data_dependent(option_set) or batch_dependent) and selection in ("data_dependent", "sharded"):
                 variants.append((option_set, True, not pooled))
-            for options, data_dependent, weighted in dict.fromkeys(
-                (tuple(sorted(o.items())), d, w) for o, d, w in variants
-            ):
+            if len(variants) == 2 and variants[0][0] == variants[1][0]:
+                variants = variants[1:]  # the data-dependent heads (every mean) cover the default ones
+            for options, data_dependent, weighted in variants:
                 if data_dependent and selection == "default":
                     continue
-                options = dict(options)
                 y_true, y_pred = case.sample(rng, SAMPLES)
                 if data_dependent:
                     reductions = MEANS
