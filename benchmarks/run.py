@@ -4,6 +4,7 @@
     bash benchmarks/run.sh --quick        # smaller sizes, fewer repeats (a smoke test)
     bash benchmarks/run.sh --dropins      # only the Keras drop-in section: each class named as one
                                           # in keras.losses against Keras's own, at 2M elements
+    bash benchmarks/run.sh --segmentation # only the segmentation section (benchmarks/segmentation.py)
 
 One child process per backend (``KERAS_BACKEND`` is fixed at import) measures
 every loss at every size; the parent merges their JSON into a Markdown table of
@@ -742,7 +743,13 @@ def main() -> None:
     parser.add_argument("--mode", choices=("time", "memory", "dropins"), default="time", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--dropins", action="store_true", help="only the Keras drop-in section")
+    parser.add_argument("--segmentation", action="store_true", help="only the segmentation section")
     args = parser.parse_args()
+    if args.segmentation:
+        import segmentation
+
+        segmentation.main(pathlib.Path(args.output), args.backends)
+        return
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats, budget = (3, 0.02) if args.quick else (9, 0.1)
     if args.child and args.mode == "dropins":

@@ -216,6 +216,15 @@ class Case:
     extreme_inputs: Callable = real_extremes
     #: Option values the fuzz tests add to (or use instead of) the validation edges: ``{name: [values]}``.
     fuzz_options: dict = dataclasses.field(default_factory=dict)
+    #: Options the fuzz tests hold at one value (the other values need other inputs): ``{name: value}``.
+    fuzz_fixed: dict = dataclasses.field(default_factory=dict)
+    #: Options that give one value per sample, for the tests that weigh samples, where the default
+    #: pools the batch into one value (segmentation's ``per_image=True``); ``{}`` if it never does.
+    per_sample: dict = dataclasses.field(default_factory=dict)
+    #: Whether a sample's value depends on the rest of the batch (class weights from the batch's
+    #: frequencies): per replica under ``tf.distribute``, like data-dependent means. (A pooled value,
+    #: see ``per_sample``, is per replica too.)
+    batch_statistics: bool = False
 
     def sample(self, rng, batch, d=3):
         """``(y_true, y_pred)`` for ``batch`` samples of ``d`` outputs."""
@@ -446,6 +455,101 @@ CASES: dict[str, Case] = {
         extreme_inputs=lambda rng, lead, d, options: binary_extremes(rng, lead, d, {"from_logits": True}),
     ),
 }
+
+
+def binary_logit_inputs(rng, lead, d=3):
+    return rng.integers(0, 2, (*lead, d)).astype("float64"), rng.normal(0, 2, (*lead, d))
+
+
+def binary_logit_extremes(rng, lead, d, options):
+    return binary_extremes(rng, lead, d, {"from_logits": True})
+
+
+REGION_BAD_OPTIONS = [
+    ({"mode": "ternary"}, "mode"),
+    ({"eps": 0.0}, "eps"),
+    ({"smooth": -1.0}, "smooth"),
+    ({"class_weight": [1.0, 2.0, 1.0]}, "class_weight"),  # binary mode has one class
+]
+# Binary mode on 0/1 targets and probabilities; the multiclass and multilabel modes, whose targets
+# differ, are in tests/test_segmentation.py (oracle tests, fit, save and load).
+REGION = dict(
+    fuzz_fixed={"mode": "binary", "class_weight": None, "axis": None},
+    inputs=binary_inputs,
+    extremes=PROB_EXTREMES,
+    activation="sigmoid",
+    extreme_inputs=binary_extremes,
+    per_sample={"per_image": True},
+)
+
+
+def onehot_score_inputs(rng, lead, d=3):
+    return np.eye(d)[rng.integers(0, d, lead)], rng.normal(0, 2, (*lead, d))
+
+
+CASES |= {
+    "CategoricalGeneralizedCrossEntropy": Case(
+        inputs=label_inputs,
+        extremes=LABEL_EXTREMES,
+        option_sets=[{}, {"q": 0.8, "from_logits": True, "ignore_index": -1, "class_weight": [1.0, 2.0, 0.5]}],
+        extremes_for={1: LABEL_LOGIT_EXTREMES + IGNORED_EXTREMES},
+        bad_options=[({"q": 1.0}, "q"), ({"q": 0.0}, "q"), ({"class_weight": [-1.0, 1.0, 1.0]}, "class_weight")],
+        activation="softmax",
+        targets="index",
+        ranks=(2, 3, 4),
+        extreme_inputs=label_extremes,
+    ),
+    # One-hot targets (sparse=False); integer labels (sparse=True) in tests/test_classification.py.
+    "Sparsemax": Case(
+        inputs=onehot_score_inputs,
+        extremes=ONEHOT_LOGIT_EXTREMES,
+        bad_options=[({"sparse": "yes"}, "sparse")],
+        extreme_inputs=lambda rng, lead, d, options: onehot_extremes(rng, lead, d, {"from_logits": True}),
+        fuzz_fixed={"sparse": False},
+    ),
+    "Dice": Case(
+        **REGION,
+        option_sets=[{}, {"smooth": 1.0, "log_loss": True, "per_image": True}, {"from_logits": True, "eps": 1e-3}],
+        extremes_for={2: LOGIT_BINARY_EXTREMES},
+        bad_options=REGION_BAD_OPTIONS,
+    ),
+    "Jaccard": Case(
+        **REGION,
+        option_sets=[{}, {"smooth": 0.5, "per_image": True, "ignore_index": -1}, {"log_loss": True}],
+        bad_options=REGION_BAD_OPTIONS,
+    ),
+    "Tversky": Case(
+        **REGION,
+        option_sets=[{}, {"alpha": 0.3, "beta": 0.7, "gamma": 0.75}, {"alpha": 0.0, "beta": 2.0, "per_image": True}],
+        bad_options=[*REGION_BAD_OPTIONS, ({"alpha": -0.5}, "alpha"), ({"gamma": 0.0}, "gamma")],
+    ),
+    "Lovasz": Case(
+        inputs=binary_logit_inputs,
+        extremes=LOGIT_BINARY_EXTREMES,
+        option_sets=[{}, {"per_image": True, "ignore_index": -1}],
+        bad_options=[({"mode": "multilabel"}, "mode"), ({"from_logits": False}, "from_logits")],
+        extreme_inputs=binary_logit_extremes,
+        fuzz_fixed={"mode": "binary", "from_logits": None},
+        per_sample={"per_image": True},
+    ),
+    "GeneralizedDice": Case(
+        inputs=label_inputs,
+        extremes=LABEL_EXTREMES,
+        option_sets=[{}, {"smooth": 0.0, "from_logits": True}],
+        extremes_for={1: LABEL_LOGIT_EXTREMES},
+        bad_options=[({"smooth": -1.0}, "smooth"), ({"eps": -1e-7}, "eps")],
+        activation="softmax",
+        targets="index",
+        ranks=(2, 3, 4),
+        extreme_inputs=label_extremes,
+        batch_statistics=True,
+    ),
+}
+
+
+def per_sample(entry, options=None):
+    """``options`` plus what makes the loss give one value per sample (see :attr:`Case.per_sample`)."""
+    return {**(options or {}), **CASES[entry.cls.__name__].per_sample}
 
 
 def build_model(class_name, output_shape, input_dim=4):

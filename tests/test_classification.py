@@ -227,6 +227,39 @@ def _label_effective(ignore_index=None, class_weight=None):
 
 W = [1.0, 2.0, 0.5, 0.0, 3.0]  # class weights, one class weighted 0
 
+
+def np_generalized_ce(t, p, q=0.5, from_logits=False, ignore_index=None, class_weight=None):
+    """Zhang & Sabuncu 2018 in float64: (1 - p_t**q) / q (Keras's, probabilities as given)."""
+    labels = t.astype(int)
+    valid = np.ones(labels.shape, bool) if ignore_index is None else labels != ignore_index
+    safe = np.where(valid, labels, 0)
+    probabilities = _softmax(p) if from_logits else p
+    p_t = np.take_along_axis(probabilities, safe[..., None], -1)[..., 0]
+    values = (1.0 - p_t**q) / q
+    if class_weight is not None:
+        values = values * np.asarray(class_weight)[safe]
+    return np.where(valid, values, 0.0)
+
+
+def np_sparsemax(z):
+    """Martins & Astudillo 2016, Algorithm 1 (float64)."""
+    descending = -np.sort(-z, axis=-1)
+    k = np.arange(1, z.shape[-1] + 1)
+    cumulative = np.cumsum(descending, -1)
+    size = np.sum(1 + k * descending > cumulative, -1, keepdims=True)
+    tau = (np.take_along_axis(cumulative, size - 1, -1) - 1) / size
+    return np.maximum(z - tau, 0.0)
+
+
+def np_sparsemax_loss(q, z):
+    """Martins & Astudillo's loss in their form: -q·z + ½ Σ_{j∈S} (z_j² - τ²) + ½‖q‖²."""
+    p = np_sparsemax(z)
+    support = p > 0
+    tau = np.max(np.where(support, z - p, -np.inf), -1, keepdims=True)  # z_j - p_j = τ on the support
+    squares = np.sum(np.where(support, z**2 - tau**2, 0.0), -1)
+    return -np.sum(q * z, -1) + 0.5 * squares + 0.5 * np.sum(q**2, -1)
+
+
 ORACLES = [
     # BinaryCrossentropy: torch (probabilities and logits, pos_weight scalar and per class), numpy.
     *[
@@ -421,6 +454,24 @@ ORACLES = [
         "torch",
     ),
     Oracle(kl.SoftMargin, {}, lambda t, x: F.soft_margin_loss(x, t, reduction="none").mean(-1), signs, "torch"),
+    *[
+        Oracle(
+            kl.CategoricalGeneralizedCrossEntropy,
+            {"q": q, "from_logits": from_logits, "ignore_index": ii, "class_weight": w},
+            lambda t, p, o=(q, from_logits, ii, w): np_generalized_ce(t, p, *o),
+            inputs,
+            effective=_label_effective(ii, w),
+        )
+        for q, from_logits, inputs, ii, w in (
+            (0.5, False, labels_probs, None, None),
+            (0.8, True, labels_logits, None, W),
+            (0.2, True, labels_with_ignored, -100, None),
+        )
+    ],
+    *[
+        Oracle(kl.Sparsemax, {}, np_sparsemax_loss, inputs)
+        for inputs in (soft_logits, onehot_logits)  # soft targets: Martins's general q
+    ],
     *[
         Oracle(
             kl.MultiLabelSoftMargin,
@@ -686,6 +737,12 @@ KERAS_TWINS = [
     (kl.Hinge, keras.losses.Hinge, {}, zero_one_signs),
     (kl.SquaredHinge, keras.losses.SquaredHinge, {}, signs),
     (kl.CategoricalHinge, keras.losses.CategoricalHinge, {}, onehot_logits),
+    (
+        kl.CategoricalGeneralizedCrossEntropy,
+        keras.losses.CategoricalGeneralizedCrossEntropy,
+        {"q": 0.7},
+        labels_probs,
+    ),
 ]
 KERAS_FOCAL_TWINS = [
     # Keras's binary focal computes from probabilities; ours from the logits: compare probabilities.
@@ -729,3 +786,50 @@ def test_all_zero_target_rows_have_no_gradient(from_logits):
     np.testing.assert_allclose(value, single, rtol=1e-6)
     np.testing.assert_allclose(grad[:1], single_grad, rtol=1e-6)
     np.testing.assert_array_equal(grad[1], np.zeros(3, "float32"))
+
+
+# --- sparsemax: optax ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["labels", "onehot", "binary"])
+def test_sparsemax_matches_optax(kind, rng):
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    if kind == "binary":
+        scores = rng.normal(0, 1.5, (8, 1)).astype("float32")
+        labels = rng.integers(0, 2, (8, 1))
+
+        def theirs(z):
+            return optax.losses.sparsemax_loss(z, jnp.asarray(labels))[:, 0]
+
+        y_true, loss = labels.astype("float32"), kl.Sparsemax()
+    else:
+        scores = rng.normal(0, 1.5, (8, C)).astype("float32")
+        labels = rng.integers(0, C, 8)
+
+        def theirs(z):
+            return optax.losses.multiclass_sparsemax_loss(z, jnp.asarray(labels))
+
+        sparse = kind == "labels"
+        y_true = labels.astype("float32") if sparse else np.eye(C, dtype="float32")[labels]
+        loss = kl.Sparsemax(sparse=sparse, reduction="none")
+    cotangent = rng.normal(size=8).astype("float32")
+    expected = np.asarray(theirs(jnp.asarray(scores)))
+    expected_grad = np.asarray(jax.grad(lambda z: jnp.sum(theirs(z) * cotangent))(jnp.asarray(scores)))
+    loss = kl.Sparsemax(sparse=kind == "labels", reduction="none")
+    values = to_numpy(loss(y_true, scores))
+    _, (grad,) = value_and_grads(
+        lambda t, z: keras.ops.sum(loss(t, z) * keras.ops.convert_to_tensor(cotangent)), [y_true, scores], wrt=[1]
+    )
+    assert_close(values, expected, VALUE_RTOL, record="Sparsemax")
+    assert_close(grad, expected_grad, GRAD_RTOL, "gradient", record="Sparsemax")
+
+
+def test_sparsemax_is_exact_for_large_scores():
+    """Shifted by the target's score, large scores do not cancel: a confident right answer is 0."""
+    y_true, scores = np.array([[1.0, 0.0, 0.0]], "float32"), np.array([[1e4, 0.0, -1e4]], "float32")
+    assert to_numpy(kl.sparsemax_loss(y_true, scores))[0] == 0.0
+    wrong = to_numpy(kl.sparsemax_loss(y_true[:, ::-1].copy(), scores))[0]  # -z_y + z_max + 0 = 2e4 (p one-hot)
+    assert_close(wrong, 2e4, 1e-7)

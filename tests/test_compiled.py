@@ -39,6 +39,8 @@ def _arrays(entry):
         weight = np.array([1.0, 0.0, 2.0, 0.5, 1.0], "float32")
         if options.get("axis", -1) != -1:  # reduces across samples: one weight per remaining value
             weight = np.array([1.0, 0.0, 2.0], "float32")
+        if any(options.get(k) != v for k, v in case.per_sample.items()):  # pooled: no per-sample values
+            weight = None
         arrays.append((y_true.astype("float32"), y_pred.astype("float32"), weight))
     return arrays
 
@@ -80,12 +82,12 @@ def _eager_and_compiled(entry):
                 total = tf.add_n(values) + tf.add_n(per_sample)
             return (values, per_sample), tape.gradient(total, preds)
 
-        tensors = [[tf.constant(a) for a in group] for group in (y_preds, y_trues, weights)]
+        tensors = [[None if a is None else tf.constant(a) for a in group] for group in (y_preds, y_trues, weights)]
         return run(*tensors), tf.function(run, jit_compile=True)(*tensors)
     import torch
 
     torch._dynamo.config.cache_size_limit = max(torch._dynamo.config.cache_size_limit, 64)
-    tensors = [[torch.tensor(a) for a in group] for group in (y_trues, y_preds, weights)]
+    tensors = [[None if a is None else torch.tensor(a) for a in group] for group in (y_trues, y_preds, weights)]
 
     def run(trues, preds, weights):
         return _total(losses, trues, preds, weights)

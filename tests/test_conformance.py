@@ -19,7 +19,7 @@ import pytest
 
 import keras_losses as kl
 from keras_losses.core.registry import KERAS_OWNED_NAMES
-from tests.cases import CASES, build_model
+from tests.cases import CASES, build_model, per_sample
 from tests.helpers import (
     ALL_REDUCTIONS,
     BACKEND,
@@ -95,12 +95,13 @@ def test_config_round_trip(entry, index, options):
 def test_every_reduction(entry, reduction):
     y_true, y_pred = _inputs(entry, batch=5)
     weight = np.array([1.0, 0.0, 2.0, 0.5, 1.0], "float32")
-    per_sample = to_numpy(entry.cls(reduction="none")(y_true, y_pred))
-    value = to_numpy(entry.cls(reduction=reduction)(y_true, y_pred, sample_weight=weight))
+    options = per_sample(entry)
+    values = to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred))
+    value = to_numpy(entry.cls(**options, reduction=reduction)(y_true, y_pred, sample_weight=weight))
     assert np.all(np.isfinite(value))
     if reduction in ("none", None):
-        assert value.shape == per_sample.shape
-        assert_close(value, per_sample * weight.reshape((5,) + (1,) * (per_sample.ndim - 1)), 1e-6)
+        assert value.shape == values.shape
+        assert_close(value, values * weight.reshape((5,) + (1,) * (values.ndim - 1)), 1e-6)
     else:
         assert value.shape == ()
 
@@ -136,6 +137,7 @@ def test_extreme_inputs_give_finite_values_and_gradients(entry, index, options, 
         assert np.isfinite(value), f"value {value} on {what}"
         assert np.all(np.isfinite(reference)), f"float32 gradient {reference} on {what}"
         _assert_finite_where_representable(grad, reference, dtype, what)
+        options = per_sample(entry, options)  # weights need one value per sample
         zeros = np.zeros(to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred)).shape)
         for reduction in ALL_REDUCTIONS:
             loss = entry.cls(**options, reduction=reduction, dtype=dtype)
@@ -256,7 +258,8 @@ def test_one_dimensional_targets_keep_one_value_per_sample(entry, rng):
         assert one_row.shape == () and one_row == to_numpy(entry.function(y_true, y_pred))[0]
         return
     y_true, y_pred = (x.astype("float32") for x in _one_column(entry, rng))
-    expected = to_numpy(entry.function(y_true, y_pred))
+    options = per_sample(entry)
+    expected = to_numpy(entry.function(y_true, y_pred, **options))
     assert expected.shape == (5,)
     if case.targets == "index":
         pairs = [(y_true[:, None], y_pred)]  # labels (N, 1) and (N,) for (N, C) predictions
@@ -266,9 +269,9 @@ def test_one_dimensional_targets_keep_one_value_per_sample(entry, rng):
         pairs = [(y_true[:, 0], y_pred), (y_true, y_pred[:, 0])]
     weight = np.array([1.0, 0.0, 2.0, 0.5, 1.0], "float32")
     for t, p in pairs:
-        assert_close(to_numpy(entry.function(t, p)), expected, 1e-6)
+        assert_close(to_numpy(entry.function(t, p, **options)), expected, 1e-6)
         for reduction in ("sum_over_batch_size", "sum", "none"):
-            loss = entry.cls(reduction=reduction)
+            loss = entry.cls(**options, reduction=reduction)
             assert_close(to_numpy(loss(t, p, sample_weight=weight)), to_numpy(loss(y_true, y_pred, weight)), 1e-6)
 
 
@@ -283,7 +286,8 @@ def test_one_dimensional_targets_in_fit_with_class_weight(entry, rng):
     y_true, y_pred = (x.astype("float32") for x in _one_column(entry, rng, batch=8))
     x = rng.normal(size=(8, 4)).astype("float32")
     model = build_model(entry.cls.__name__, y_pred.shape[1:])
-    model.compile(optimizer=keras.optimizers.SGD(0.0), loss=entry.cls())
+    loss = entry.cls(**per_sample(entry))
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss=loss)
     targets = y_true if case.targets == "index" else y_true.reshape(8)
     integral = np.all(targets == np.round(targets)) and np.all(targets >= 0)
     if integral:  # class indices (labels, binary targets, counts): Keras turns class_weight into sample weights
@@ -294,9 +298,24 @@ def test_one_dimensional_targets_in_fit_with_class_weight(entry, rng):
         weight = rng.uniform(0, 2, 8).astype("float32")
         fit = {"sample_weight": weight}
     history = model.fit(x, targets, batch_size=8, epochs=1, verbose=0, **fit)
-    expected = to_numpy(entry.cls()(y_true, model.predict(x, verbose=0), sample_weight=weight))
+    expected = to_numpy(loss(y_true, model.predict(x, verbose=0), sample_weight=weight))
     np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-5)
     np.testing.assert_allclose(model.evaluate(x, targets, sample_weight=weight, verbose=0), expected, rtol=1e-5)
+
+
+POOLED_ENTRIES = [e for e in ENTRIES if CASES[e.cls.__name__].per_sample]
+
+
+@pytest.mark.parametrize("entry", POOLED_ENTRIES, ids=lambda e: e.cls.__name__)
+def test_batch_pooled_values_refuse_sample_weights(entry):
+    """One value per batch has no per-sample values to weigh: a ValueError says what gives them."""
+    y_true, y_pred = _inputs(entry)
+    pooled = to_numpy(entry.cls()(y_true, y_pred))
+    assert pooled.shape == ()
+    option = next(iter(CASES[entry.cls.__name__].per_sample))
+    with pytest.raises(ValueError, match=f"{option}=True"):
+        entry.cls()(y_true, y_pred, sample_weight=np.ones(4, "float32"))
+    assert to_numpy(entry.cls(**per_sample(entry))(y_true, y_pred, sample_weight=np.ones(4, "float32"))).shape == ()
 
 
 # --- inputs as variables, NaN propagation -----------------------------------------------------------------
@@ -330,10 +349,10 @@ def _nan_first_sample(entry, options):
 @pytest.mark.parametrize("entry,index,options", OPTION_SETS, ids=OPTION_IDS)
 def test_nan_inputs_propagate(entry, index, options):
     """NaN in ``y_true`` or ``y_pred`` makes that sample's value NaN (never masked to 0), and so the mean."""
-    per_sample = options.get("axis", -1) == -1  # an axis option may reduce across samples instead
     for y_true, y_pred in _nan_first_sample(entry, options):
         values = to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred))
-        if per_sample:
+        # An axis option may reduce across samples instead, and a pooled loss has one value per batch.
+        if options.get("axis", -1) == -1 and values.ndim > 0:
             assert np.all(np.isnan(values[0])) and np.all(np.isfinite(values[1:])), values
         else:
             assert np.any(np.isnan(values)), values

@@ -60,6 +60,15 @@ def saved_models(tmp_path_factory):
             model.save(folder / f"{stem}.keras")
             np.savez(folder / f"{stem}.npz", x=x, y=y_true.astype("float32"))
             expected[stem] = (name, float(model.evaluate(x, y_true.astype("float32"), verbose=0)))
+    # Loss arithmetic: a composite of ours and Keras's, one registered class whose config holds its terms.
+    y_true, y_pred = CASES["Dice"].sample(rng, 16)
+    x = rng.normal(size=(16, 4)).astype("float32")
+    model = build_model("Dice", y_pred.shape[1:])
+    model.compile(optimizer="adam", loss=kl.Dice(smooth=1.0) + 0.5 * kl.Tversky(gamma=0.75) + keras.losses.Dice())
+    model.fit(x, y_true.astype("float32"), epochs=1, batch_size=8, verbose=0)
+    model.save(folder / "composite.keras")
+    np.savez(folder / "composite.npz", x=x, y=y_true.astype("float32"))
+    expected["composite"] = ("CompositeLoss", float(model.evaluate(x, y_true.astype("float32"), verbose=0)))
     return folder, expected
 
 

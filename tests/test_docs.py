@@ -27,7 +27,7 @@ def test_readme_lists_every_registered_loss_with_all_its_names():
     assert sorted(rows) == sorted(entry.cls.__name__ for entry in kl.entries())
     for entry in kl.entries():
         listed = rows[entry.cls.__name__]
-        assert [name for name, _ in listed] == [entry.function.__name__, *entry.aliases], entry.cls.__name__
+        assert [name for name, _ in listed] == list(entry.names[1:]), entry.cls.__name__  # presets last
         for name, keras_mark in listed:
             assert bool(keras_mark) == (name in KERAS_OWNED_NAMES), f"{name}: mark *(Keras)* iff Keras owns it"
 

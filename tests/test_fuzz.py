@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import keras_losses as kl
-from tests.cases import CASES
+from tests.cases import CASES, per_sample
 from tests.helpers import BACKEND, assert_close, to_numpy, value_and_grads
 
 MAX_EXAMPLES = 10
@@ -55,7 +55,7 @@ def option_space(entry, d):
     checks = getattr(entry.function, "checks", {})
     space = {}
     for name in inspect.signature(entry.cls.__init__).parameters:
-        if name in ("self", "reduction", "name", "dtype"):
+        if name in ("self", "reduction", "name", "dtype") or name in case.fuzz_fixed:
             continue
         values = list(case.fuzz_options.get(name, []))
         if name in checks and name != "axis":
@@ -72,7 +72,8 @@ def examples(draw, entry):
     batch = draw(st.sampled_from([0, 1, 2, 5]))
     d = draw(st.sampled_from([2, 3] if case.targets == "index_rows" else [1, 3]))
     lead = () if rank == 1 else (batch, *draw(st.lists(st.sampled_from([1, 2]), min_size=rank - 2, max_size=rank - 2)))
-    options = {}
+    parameters = inspect.signature(entry.cls.__init__).parameters
+    options = {name: value for name, value in case.fuzz_fixed.items() if name in parameters}
     for name, values in option_space(entry, d).items():
         if name == "axis":  # any axis but the batch's: classes or outputs are moved there
             options[name] = draw(st.sampled_from([-1] if rank == 1 else [-1, *range(1, rank)]))
@@ -89,12 +90,13 @@ def examples(draw, entry):
     else:
         y_true, y_pred = case.inputs(rng, lead, d)
     axis = options.get("axis", -1)
-    if axis != -1:  # the class (or output) axis where the option puts it
+    if axis not in (-1, None):  # the class (or output) axis where the option puts it
         y_pred = np.moveaxis(y_pred, -1, axis)
         if case.targets == "dense":
             y_true = np.moveaxis(y_true, -1, axis)
     weight = None
     if weighted:
+        options.update(case.per_sample)  # weights need one value per sample
         shape = (batch,) if rank > 1 else ()
         weight = rng.choice(np.array([0.0, 0.5, 1.0, 2.0], "float32"), shape)
     return options, y_true.astype("float32"), y_pred.astype("float32"), weight
@@ -190,9 +192,10 @@ def check_properties(entry, example, compile_too=True):
     assert_close(np.sum(none), sum_, rtol, "none summed vs sum")
     # Scaling the weights by 4 scales "sum" by 4 and leaves "weighted_mean" unchanged.
     base = np.ones(y_pred.shape[:1] if y_pred.ndim > 1 else (), "float32") if weight is None else weight
+    weighed = per_sample(entry, options)
     for reduction, factor in (("sum", 4.0), ("weighted_mean", 1.0)):
-        plain = _value(entry, options, reduction, y_true, y_pred, base)
-        scaled = _value(entry, options, reduction, y_true, y_pred, base * 4)
+        plain = _value(entry, weighed, reduction, y_true, y_pred, base)
+        scaled = _value(entry, weighed, reduction, y_true, y_pred, base * 4)
         assert_close(scaled, factor * plain, rtol, f"weights x4, {reduction}")
     # Permuting the batch leaves the mean unchanged.
     if y_pred.ndim > 1 and y_pred.shape[0] > 1:

@@ -26,6 +26,14 @@ from tests.helpers import BACKEND
 SOURCE = pathlib.Path(keras.__file__).parent / "src" / "losses" / "losses_test.py"
 IMPORT = "from keras.src.losses import losses\n"
 
+SOFT_OVERLAP = (
+    "targets outside [0, 1] (the test's 2s): the overlap is smp's (ΣP + ΣT − ‖P − T‖₁) / 2 = Σ min(p, t),"
+    " Keras's Σ p·t only for 0/1 targets"
+)
+TVERSKY_WEIGHTS = (
+    "`alpha` weighs false positives and `beta` false negatives (Salehi et al. 2017, smp); Keras's `alpha`"
+    " multiplies Σ y·(1 − p), the false negatives"
+)
 #: ``(test class, test or "*", backends or None for all) -> reason``: the documented differences.
 DIFFERENCES = {
     ("*", "test_dtype_arg", None): (
@@ -34,6 +42,11 @@ DIFFERENCES = {
     ("CosineSimilarityTest", "test_config", None): "get_config carries dtype and every option (Keras drops `axis`)",
     ("HuberLossTest", "test_config", None): "get_config carries dtype and every option (Keras drops `delta`)",
     ("LogCoshTest", "test_config", None): "get_config carries dtype (Keras drops it)",
+    ("DiceTest", "test_correctness", None): SOFT_OVERLAP,
+    ("TverskyTest", "test_correctness", None): SOFT_OVERLAP,
+    ("TverskyTest", "test_correctness_custom_coefficients", None): SOFT_OVERLAP,
+    ("TverskyTest", "test_binary_segmentation_custom_coefficients", None): TVERSKY_WEIGHTS,
+    ("TverskyTest", "test_binary_segmentation_custom_coefficients_with_axis", None): TVERSKY_WEIGHTS,
     ("SparseCategoricalCrossentropyTest", "test_binary_segmentation_different_axis", ("tensorflow", "jax")): (
         "any class axis works on every backend, where Keras's TensorFlow and JAX backends refuse axis != -1"
     ),

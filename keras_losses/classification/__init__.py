@@ -1,4 +1,4 @@
-"""Classification losses: cross-entropies, focal, poly, hinge and margin losses.
+"""Classification losses: cross-entropies, focal, poly, generalized CE, sparsemax, hinge and margin losses.
 
 Dense losses take ``y_true`` and ``y_pred`` of one shape ``(N, ..., C)`` and
 reduce the class axis (``axis``, last by default): one value per sample (and
@@ -53,8 +53,18 @@ from keras_losses.classification.margin import (
     soft_margin,
     squared_hinge,
 )
+from keras_losses.classification.sparse_outputs import (
+    CategoricalGeneralizedCrossEntropy,
+    Sparsemax,
+    categorical_generalized_cross_entropy,
+    sparsemax_loss,
+)
 
 __all__ = [
+    "CategoricalGeneralizedCrossEntropy",
+    "Sparsemax",
+    "categorical_generalized_cross_entropy",
+    "sparsemax_loss",
     "BalancedBinaryCrossentropy",
     "BinaryCrossentropy",
     "BinaryFocalCrossentropy",

@@ -20,6 +20,7 @@ from keras_losses.core.labels import (
     index_labels,
     smooth_labels,
 )
+from keras_losses.core.numerics import safe_power
 from keras_losses.core.probabilities import (
     binary_logit_terms,
     binary_probabilities,
@@ -41,25 +42,6 @@ from keras_losses.core.validation import (
     same_shape,
     unit_interval,
 )
-
-
-def _focal_factor(base: Any, gamma: float) -> Any:
-    """``base ** gamma`` for ``base`` in [0, 1], with a finite gradient at ``base = 0``.
-
-    For ``0 < gamma < 1`` the derivative ``gamma * base**(gamma - 1)`` is
-    infinite at 0, so 0 is kept out of ``power`` (the double-``where`` trick).
-    """
-    if gamma == 0:
-        return ops.ones_like(base)
-    if gamma == 1:
-        return base
-    if gamma == 2:
-        return ops.square(base)
-    if gamma > 1:
-        return ops.power(base, gamma)
-    positive = base > 0
-    safe = ops.where(positive, base, ops.ones_like(base))
-    return ops.where(positive, ops.power(safe, gamma), ops.zeros_like(base))
 
 
 @checked(
@@ -117,7 +99,7 @@ def binary_focal_crossentropy(
         bce, p, not_p = binary_logit_terms(y_true, y_pred)
     else:
         bce, (p, not_p) = binary_cross_entropy(y_true, y_pred, False), binary_probabilities(y_pred)
-    values = bce * _focal_factor(y_true * not_p + (1.0 - y_true) * p, gamma)
+    values = bce * safe_power(y_true * not_p + (1.0 - y_true) * p, gamma)
     if apply_class_balancing and alpha is not None:
         values = values * ((1.0 - alpha) + (2.0 * alpha - 1.0) * y_true)
     return ops.mean(values, axis=axis)
@@ -176,7 +158,7 @@ def categorical_focal_crossentropy(
     else:
         p = normalized_probabilities(y_pred, axis)
         log_p, not_p = ops.log(p), 1.0 - p
-    values = -y_true * log_p * _focal_factor(not_p, gamma)
+    values = -y_true * log_p * safe_power(not_p, gamma)
     if alpha is not None:
         values = values * along(ops.reshape(class_vector(alpha, y_pred, "alpha", axis), (-1,)), axis, rank)
     return ops.sum(values, axis=axis)
@@ -226,7 +208,7 @@ def sparse_categorical_focal_crossentropy(
     """
     labels, y_pred = index_labels(y_true, float_tensor(y_pred), axis, ignore_index)
     cross_entropy = label_cross_entropy(y_pred, labels.index, from_logits)
-    values = cross_entropy * _focal_factor(-ops.expm1(-cross_entropy), gamma)
+    values = cross_entropy * safe_power(-ops.expm1(-cross_entropy), gamma)
     if alpha is not None:
         alpha = class_vector(alpha, y_pred, "alpha")
         values = values * (ops.take(alpha, labels.index) if len(alpha.shape) else alpha)

@@ -11,6 +11,7 @@ import numpy as np
 from keras import ops
 
 from keras_losses.core._keras_internals import get_keras_mask, scale_loss_for_distribution
+from keras_losses.core.composite import LossArithmetic
 from keras_losses.core.reduction import PER_REPLICA_MEANS, check_reduction, reduce_loss
 from keras_losses.core.validation import to_tensor
 
@@ -35,7 +36,7 @@ def _nested_numbers_as_array(x: Any) -> Any:
     return x
 
 
-class Loss(keras.losses.Loss):
+class Loss(LossArithmetic, keras.losses.Loss):
     """A ``keras.losses.Loss`` made of a pure loss function and its options.
 
     A family module writes the function (returning unreduced, per-sample
@@ -51,7 +52,8 @@ class Loss(keras.losses.Loss):
       :mod:`keras_losses.core.reduction`, means divided by the number of
       replicas under ``tf.distribute`` as Keras's own losses are (so that the
       gradients summed over replicas are the gradient of the global mean);
-    - ``get_config`` (complete, ``dtype`` included) and ``from_config``.
+    - ``get_config`` (complete, ``dtype`` included) and ``from_config``;
+    - arithmetic: ``loss_a + 0.5 * loss_b`` is a :class:`CompositeLoss`.
     """
 
     #: The pure loss function ``f(y_true, y_pred, **options)``.

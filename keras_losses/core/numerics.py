@@ -30,3 +30,23 @@ def amax(x: Any, axis: int) -> Any:
     if 0 in tuple(x.shape):
         return ops.sum(x, axis=axis)  # no values: the (empty) result has the right shape
     return ops.amax(x, axis=axis)
+
+
+def safe_power(base: Any, exponent: float) -> Any:
+    """``base ** exponent`` for ``base >= 0``, with a finite gradient at ``base = 0``.
+
+    For ``0 < exponent < 1`` the derivative ``exponent * base**(exponent - 1)``
+    is infinite at 0, so 0 is kept out of ``power`` (the double-``where`` trick)
+    and gets the gradient 0. Common exponents are plain products.
+    """
+    if exponent == 0:
+        return ops.ones_like(base)
+    if exponent == 1:
+        return base
+    if exponent == 2:
+        return ops.square(base)
+    if exponent > 1:
+        return ops.power(base, exponent)
+    positive = base > 0
+    safe = ops.where(positive, base, ops.ones_like(base))
+    return ops.where(positive, ops.power(safe, exponent), base * 0.0)  # base * 0: NaN stays NaN

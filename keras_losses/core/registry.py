@@ -10,6 +10,10 @@
    ``keras.losses.get``, so that ``model.compile(loss="smooth_l1")`` works.
    Names Keras owns (``"mse"``, ``"huber"``, ``"poisson"``, ...) keep meaning
    Keras's objects in ``compile``; ``keras_losses.get("huber")`` gives ours.
+
+An alias may carry preset options (``"focal_tversky"`` is ``Tversky`` with
+``alpha=0.3, beta=0.7, gamma=0.75``): :func:`get` and ``compile`` apply them,
+and the loss they build stores them in its config like any other option.
 """
 
 from __future__ import annotations
@@ -32,12 +36,28 @@ class LossEntry:
     cls: type
     function: Callable[..., Any]
     aliases: tuple[str, ...]
+    #: Aliases that preset options: ``{alias: {option: value}}``.
+    presets: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Class name, function name, then aliases: every name :func:`get` takes."""
-        names = (self.cls.__name__, self.function.__name__, *self.aliases)
+        """Class name, function name, then aliases (presets last): every name :func:`get` takes."""
+        names = (self.cls.__name__, self.function.__name__, *self.aliases, *self.presets)
         return tuple(dict.fromkeys(names))
+
+    def build(self, name: str, **overrides: Any) -> Any:
+        """An instance for ``name``: its preset options (if any), then ``overrides``."""
+        return self.cls(**{**self.presets.get(name, {}), **overrides})
+
+
+def _preset_factory(entry: LossEntry, name: str) -> type:
+    """What ``keras.losses.get`` finds for a preset alias: a class, so Keras calls it with no
+    arguments, whose instances are the loss with the preset options (a fresh one each time)."""
+
+    def __new__(cls: type, **overrides: Any) -> Any:
+        return entry.build(name, **overrides)
+
+    return type(name, (), {"__new__": __new__, "__doc__": f"{entry.cls.__name__}(**{entry.presets[name]})"})
 
 
 _ENTRIES: dict[str, LossEntry] = {}  # by class name, in registration order
@@ -47,12 +67,12 @@ _KERAS_TABLE = keras_loss_table()
 KERAS_OWNED_NAMES: frozenset[str] = frozenset(_KERAS_TABLE)
 
 
-def register_loss(*aliases: str) -> Callable[[type], type]:
-    """Class decorator that registers a loss class, its function and aliases."""
+def register_loss(*aliases: str, presets: dict[str, dict[str, Any]] | None = None) -> Callable[[type], type]:
+    """Class decorator that registers a loss class, its function, aliases and preset aliases."""
 
     def decorate(cls: type) -> type:
         function = cls.function
-        entry = LossEntry(cls=cls, function=function, aliases=tuple(aliases))
+        entry = LossEntry(cls=cls, function=function, aliases=tuple(aliases), presets=dict(presets or {}))
         for name in entry.names:
             if name in _BY_NAME:
                 raise ValueError(
@@ -64,7 +84,7 @@ def register_loss(*aliases: str) -> Callable[[type], type]:
         for name in entry.names:
             _BY_NAME[name] = entry
             if name not in KERAS_OWNED_NAMES:
-                _KERAS_TABLE[name] = cls
+                _KERAS_TABLE[name] = _preset_factory(entry, name) if name in entry.presets else cls
         return cls
 
     return decorate
@@ -102,7 +122,7 @@ def get(identifier: Any, **overrides: Any) -> Any:
         entry = _BY_NAME.get(identifier)
         if entry is None:
             raise ValueError(f"Unknown loss {identifier!r}. Known names: {', '.join(sorted(_BY_NAME))}.")
-        return entry.cls(**overrides)
+        return entry.build(identifier, **overrides)
     if isinstance(identifier, dict):
         if "class_name" not in identifier:
             raise ValueError(f"A loss config needs a 'class_name' key, got keys {sorted(identifier)}.")

@@ -52,6 +52,7 @@ class Head:
     activation: str
     start: int = 0  # first column of the head in the Dense output
     masked: bool = False  # the last column of y_true is a Keras mask for the predictions
+    weighted: bool = True  # called with the sample weights (a batch-pooled loss refuses them)
 
     @property
     def width(self) -> int:
@@ -75,38 +76,55 @@ def build_heads(selection: str) -> list[Head]:
     import numpy as np
 
     import keras_losses as kl
-    from tests.cases import CASES
+    from tests.cases import CASES, per_sample
     from tests.helpers import ALL_REDUCTIONS
 
     heads, start = [], 0
 
-    def add(name, loss, y_true, pred_shape, activation, masked=False):
+    def add(name, loss, y_true, pred_shape, activation, masked=False, weighted=True):
         nonlocal start
-        heads.append(Head(name, loss, y_true, pred_shape, activation, start, masked))
+        heads.append(Head(name, loss, y_true, pred_shape, activation, start, masked, weighted))
         start += heads[-1].width
 
     rng = np.random.default_rng(0)
     for losses_seen, entry in enumerate(kl.entries()):
         case = CASES[entry.cls.__name__]
         for index, option_set in enumerate(case.option_sets):
-            if option_set.get("axis", -1) != -1:  # reduces across the samples: not a per-sample loss in a model
+            if option_set.get("axis", -1) not in (-1, None):  # reduces across the samples: not per sample
                 continue
-            in_default = index == 0 and selection in ("default", "sharded")
-            in_data_dependent = _data_dependent(option_set) and selection in ("data_dependent", "sharded")
-            if not (in_default or in_data_dependent):
-                continue
-            y_true, y_pred = case.sample(rng, SAMPLES)
-            if in_data_dependent:
-                reductions = MEANS
-            elif selection == "sharded":  # the default reduction and one more, every reduction in turn
-                turn = ALL_REDUCTIONS[losses_seen % len(ALL_REDUCTIONS)]
-                reductions = dict.fromkeys(("sum_over_batch_size", turn))
-            else:
-                reductions = ALL_REDUCTIONS
-            for reduction in reductions:
-                loss = entry.cls(**option_set, reduction=reduction)
-                name = f"{entry.cls.__name__}-{index}-{reduction}"
-                add(name, loss, y_true.astype("float32"), tuple(y_pred.shape[1:]), case.activation)
+            pooled = any(option_set.get(k) != v for k, v in case.per_sample.items())  # one value per batch
+            # Values that depend on the rest of the batch are per replica, as data-dependent means:
+            # the first option set stands for the rest.
+            batch_dependent = (pooled or case.batch_statistics) and index == 0
+            variants = []  # (options, data-dependent, weighted)
+            if index == 0 and selection in ("default", "sharded"):
+                variants.append((per_sample(entry, option_set), case.batch_statistics, True))
+            if (_data_dependent(option_set) or batch_dependent) and selection in ("data_dependent", "sharded"):
+                variants.append((option_set, True, not pooled))
+            if len(variants) == 2 and variants[0][0] == variants[1][0]:
+                variants = variants[1:]  # the data-dependent heads (every mean) cover the default ones
+            for options, data_dependent, weighted in variants:
+                if data_dependent and selection == "default":
+                    continue
+                y_true, y_pred = case.sample(rng, SAMPLES)
+                if data_dependent:
+                    reductions = MEANS
+                elif selection == "sharded":  # the default reduction and one more, every reduction in turn
+                    turn = ALL_REDUCTIONS[losses_seen % len(ALL_REDUCTIONS)]
+                    reductions = dict.fromkeys(("sum_over_batch_size", turn))
+                else:
+                    reductions = ALL_REDUCTIONS
+                for reduction in reductions:
+                    loss = entry.cls(**options, reduction=reduction)
+                    name = f"{entry.cls.__name__}-{index}{'' if weighted else '-pooled'}-{reduction}"
+                    add(
+                        name,
+                        loss,
+                        y_true.astype("float32"),
+                        tuple(y_pred.shape[1:]),
+                        case.activation,
+                        weighted=weighted,
+                    )
     if selection != "default":  # a Keras mask on the predictions: (N, T) values, some steps masked
         y_true = rng.normal(size=(SAMPLES, 4, 2)).astype("float32")
         mask = (rng.uniform(size=(SAMPLES, 4, 1)) > 0.3).astype("float32")
@@ -145,7 +163,8 @@ def heads_loss_class():
 
                     true, mask = true[..., :-1], ops.cast(true[..., -1], "bool")
                     set_keras_mask(pred, mask)
-                values.append(ops.sum(head.loss(true, pred, sample_weight=sample_weight)))
+                weight = sample_weight if head.weighted else None
+                values.append(ops.sum(head.loss(true, pred, sample_weight=weight)))
             return values
 
         def __call__(self, y_true, y_pred, sample_weight=None):
