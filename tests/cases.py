@@ -225,6 +225,9 @@ class Case:
     #: frequencies): per replica under ``tf.distribute``, like data-dependent means. (A pooled value,
     #: see ``per_sample``, is per replica too.)
     batch_statistics: bool = False
+    #: Inputs and activation for preset aliases whose options change the inputs' kind:
+    #: ``{alias: (inputs, activation)}`` (``"lovasz_softmax"`` takes labels, not binary targets).
+    preset_inputs: dict = dataclasses.field(default_factory=dict)
 
     def sample(self, rng, batch, d=3):
         """``(y_true, y_pred)`` for ``batch`` samples of ``d`` outputs."""
@@ -531,6 +534,7 @@ CASES |= {
         extreme_inputs=binary_logit_extremes,
         fuzz_fixed={"mode": "binary", "from_logits": None},
         per_sample={"per_image": True},
+        preset_inputs={"lovasz_softmax": (label_inputs, "softmax")},
     ),
     "GeneralizedDice": Case(
         inputs=label_inputs,
@@ -552,12 +556,12 @@ def per_sample(entry, options=None):
     return {**(options or {}), **CASES[entry.cls.__name__].per_sample}
 
 
-def build_model(class_name, output_shape, input_dim=4):
+def build_model(class_name, output_shape, input_dim=4, activation=None):
     """A small model whose output has ``output_shape`` per sample, for the fit and save tests."""
     import keras
 
     units = int(np.prod(output_shape))
-    activation = CASES[class_name].activation
+    activation = activation or CASES[class_name].activation
     if activation == "softmax" and units == 1:  # a softmax over one unit is constant 1 (Keras warns)
         activation = "sigmoid"
     inputs = keras.Input((input_dim,))

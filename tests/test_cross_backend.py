@@ -51,10 +51,11 @@ def saved_models(tmp_path_factory):
         strings = [n for n in entry.names[1:] if n not in KERAS_OWNED_NAMES]  # function name, aliases
         for loss in strings or [entry.cls()]:  # every string we own trains, saves and reloads
             stem = loss if isinstance(loss, str) else name
-            y_true, y_pred = CASES[name].sample(rng, 16)
+            inputs, activation = CASES[name].preset_inputs.get(stem, (CASES[name].inputs, None))
+            y_true, y_pred = inputs(rng, (16,), 3)
             x = rng.normal(size=(16, 4)).astype("float32")
             keras.utils.set_random_seed(1)
-            model = build_model(name, y_pred.shape[1:])
+            model = build_model(name, y_pred.shape[1:], activation=activation)
             model.compile(optimizer="adam", loss=loss)
             model.fit(x, y_true.astype("float32"), epochs=1, batch_size=8, verbose=0)
             model.save(folder / f"{stem}.keras")
