@@ -466,10 +466,17 @@ def write_dropin_section(rows: list[dict], path: pathlib.Path) -> None:
         ]
         lines.append(f"| {loss} | " + " | ".join(cells) + " |")
     lines += ["", DROPIN_NOTES, DROPIN_END]
+    replace_section(path, lines)
+
+
+def replace_section(path: pathlib.Path, lines: list[str]) -> None:
+    """Write ``lines`` (a marked section: first and last line are its markers) into RESULTS.md,
+    replacing the section between the same markers, or appending it; the rest stays."""
+    begin, end = lines[0], lines[-1]
     text = path.read_text() if path.exists() else ""
-    if DROPIN_BEGIN in text:
-        before, rest = text.split(DROPIN_BEGIN, 1)
-        text = before + "\n".join(lines) + rest.split(DROPIN_END, 1)[1]
+    if begin in text:
+        before, rest = text.split(begin, 1)
+        text = before + "\n".join(lines) + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
     path.write_text(text)

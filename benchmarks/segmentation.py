@@ -196,13 +196,7 @@ def write_section(rows: list[dict], path: pathlib.Path) -> None:
             f"| {fmt(ratio(row, 'keras_losses', 'native', 'bytes'))} | {row['keras_losses']['seconds'] * 1e3:.0f} |"
         )
     lines += ["", NOTES, END]
-    text = path.read_text() if path.exists() else ""
-    if BEGIN in text:
-        before, rest = text.split(BEGIN, 1)
-        text = before + "\n".join(lines) + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-    path.write_text(text)
+    harness.replace_section(path, lines)
 
 
 NOTES = (

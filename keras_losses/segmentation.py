@@ -100,7 +100,7 @@ _REGION_CHECKS = dict(
 
 
 def check_mode_options(mode: str, class_weight: Any = None, axis: Any = None, **others: Any) -> None:
-    """Option combinations a mode refuses (``ValueError`` naming the argument)."""
+    """Option combinations a mode refuses (``ValueError`` naming the argument); ``@checked``'s combination check."""
     if class_weight is not None and mode == "binary":
         raise ValueError(
             "Invalid value for argument `class_weight`: binary mode has one class. "
@@ -254,7 +254,6 @@ def _tversky_value(
     log_loss: bool,
 ) -> Any:
     """The value of :func:`tversky` (Dice and Jaccard are its special cases)."""
-    check_mode_options(mode, class_weight, axis, ignore_index=ignore_index, per_image=per_image)
     if axis is None:
         inputs = region_inputs(y_true, y_pred, mode, from_logits, ignore_index)
         tp, fp, fn, t_sum = _overlap(inputs, per_image)
@@ -298,7 +297,7 @@ _ARGS_DOC = """
 """
 
 
-@checked(**_REGION_CHECKS, axis=axes)
+@checked(check_mode_options, **_REGION_CHECKS, axis=axes)
 def dice(
     y_true: Any,
     y_pred: Any,
@@ -351,7 +350,7 @@ def dice(
     return _tversky_value(y_true, y_pred, alpha=0.5, beta=0.5, axis=axis, **options)
 
 
-@checked(**_REGION_CHECKS)
+@checked(check_mode_options, **_REGION_CHECKS)
 def jaccard(
     y_true: Any,
     y_pred: Any,
@@ -397,7 +396,7 @@ def jaccard(
     return _tversky_value(y_true, y_pred, alpha=1.0, beta=1.0, **options)
 
 
-@checked(alpha=non_negative, beta=non_negative, **_REGION_CHECKS, axis=axes, gamma=positive)
+@checked(check_mode_options, alpha=non_negative, beta=non_negative, **_REGION_CHECKS, axis=axes, gamma=positive)
 def tversky(
     y_true: Any,
     y_pred: Any,
@@ -488,7 +487,17 @@ def _lovasz_extension(errors: Any, foreground: Any, valid: Any, hinge: bool) -> 
     return ops.sum(contribution, axis=-1)
 
 
+def check_lovasz_options(mode: str, from_logits: bool | None, **others: Any) -> None:
+    """The binary Lovász loss is a hinge on logits; ``@checked``'s combination check."""
+    if mode == "binary" and from_logits is False:
+        raise ValueError(
+            "Invalid value for argument `from_logits`: False. The binary Lovász loss is a hinge on logits "
+            "(from_logits=True or None); for probabilities use mode='multiclass'."
+        )
+
+
 @checked(
+    check_lovasz_options,
     mode=one_of("binary", "multiclass"),
     from_logits=optional(boolean),
     ignore_index=optional(integer),
@@ -535,7 +544,6 @@ def lovasz(
     References:
         Berman et al., "The Lovász-Softmax loss", CVPR 2018; smp ``LovaszLoss``.
     """
-    check_lovasz_options(mode, from_logits)
     if mode == "binary":
         y_pred = float_tensor(y_pred)
         y_true, y_pred = _dense_targets(y_true, y_pred, mode)
@@ -562,14 +570,6 @@ def lovasz(
     if per_image:
         return nan_where(inputs.bad, values)
     return nan_where(ops.any(inputs.bad), ops.squeeze(values, 0))
-
-
-def check_lovasz_options(mode: str, from_logits: bool | None) -> None:
-    if mode == "binary" and from_logits is False:
-        raise ValueError(
-            "Invalid value for argument `from_logits`: False. The binary Lovász loss is a hinge on logits "
-            "(from_logits=True or None); for probabilities use mode='multiclass'."
-        )
 
 
 # --- generalized Dice -----------------------------------------------------------------------------
@@ -636,23 +636,9 @@ def generalized_dice(
 
 class RegionLoss(Loss):
     """A segmentation loss: labels stay as given (not rounded to half precision); a pooled
-    value (``per_image=False``) has no per-sample values and refuses ``sample_weight``.
-
-    The option combinations a mode refuses are checked here, once.
-    """
+    value (``per_image=False``) has no per-sample values and refuses ``sample_weight``."""
 
     takes_class_indices = True
-
-    def __init__(self, **arguments: Any) -> None:
-        options = {k: v for k, v in arguments.items() if k not in ("reduction", "name", "dtype")}
-        type(self).function.validate_options(**options)
-        if "mode" in options and type(self).function is lovasz:
-            check_lovasz_options(options["mode"], options["from_logits"])
-        elif "mode" in options:
-            check_mode_options(
-                **{k: options.get(k) for k in ("mode", "class_weight", "axis", "ignore_index", "per_image")}
-            )
-        super().__init__(**arguments)
 
     @property
     def pooled(self) -> bool:

@@ -551,6 +551,11 @@ CASES |= {
 }
 
 
+def pooled(case, options):
+    """Whether ``options`` give one value per batch (they lack what :attr:`Case.per_sample` sets)."""
+    return any(options.get(k) != v for k, v in case.per_sample.items())
+
+
 def per_sample(entry, options=None):
     """``options`` plus what makes the loss give one value per sample (see :attr:`Case.per_sample`)."""
     return {**(options or {}), **CASES[entry.cls.__name__].per_sample}

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import keras_losses as kl
-from tests.cases import CASES
+from tests.cases import CASES, pooled
 from tests.helpers import BACKEND, assert_close, to_numpy
 
 ENTRIES = kl.entries()
@@ -39,7 +39,7 @@ def _arrays(entry):
         weight = np.array([1.0, 0.0, 2.0, 0.5, 1.0], "float32")
         if options.get("axis", -1) != -1:  # reduces across samples: one weight per remaining value
             weight = np.array([1.0, 0.0, 2.0], "float32")
-        if any(options.get(k) != v for k, v in case.per_sample.items()):  # pooled: no per-sample values
+        if pooled(case, options):  # one value per batch: no per-sample values to weigh
             weight = None
         arrays.append((y_true.astype("float32"), y_pred.astype("float32"), weight))
     return arrays

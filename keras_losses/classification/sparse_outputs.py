@@ -13,19 +13,16 @@ from keras_losses.core.numerics import safe_power
 from keras_losses.core.reduction import DEFAULT_REDUCTION
 from keras_losses.core.registry import register_loss
 from keras_losses.core.validation import (
-    _number,
     boolean,
     checked,
     float_tensor,
     integer,
     non_negative,
+    open_unit_interval,
     optional,
     per_class,
     same_shape,
 )
-
-#: Keras's range of ``q``: the open interval (0, 1).
-open_unit_interval = _number("a number in (0, 1)", lambda v: 0 < v < 1, (1e-6, 0.5, 1 - 1e-6))
 
 
 @checked(q=open_unit_interval, from_logits=boolean, ignore_index=optional(integer),

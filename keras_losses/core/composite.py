@@ -37,7 +37,7 @@ class LossArithmetic:
     def __sub__(self, other: Any) -> CompositeLoss:
         if not isinstance(other, keras.losses.Loss):
             return NotImplemented
-        return self + (-1.0) * _as_composite(other)
+        return CompositeLoss(self._terms() + [(-weight, loss) for weight, loss in _terms_of(other)])
 
     def __mul__(self, factor: Any) -> CompositeLoss:
         if not isinstance(factor, numbers.Real) or isinstance(factor, bool):
@@ -57,10 +57,6 @@ class LossArithmetic:
 
 def _terms_of(loss: Any) -> list[tuple[float, Any]]:
     return loss._terms() if isinstance(loss, LossArithmetic) else [(1.0, loss)]
-
-
-def _as_composite(loss: Any) -> Any:
-    return loss if isinstance(loss, LossArithmetic) else CompositeLoss([(1.0, loss)])
 
 
 @keras.saving.register_keras_serializable(package="keras_losses")

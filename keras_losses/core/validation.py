@@ -8,6 +8,9 @@ Options are declared once, next to the loss function, with :func:`checked`::
 The function then validates its options on every call, and the loss class
 validates them at construction through ``huber.validate_options(...)``. A bad
 value raises ``ValueError`` naming the argument, the value and what is allowed.
+Options that are valid alone but not together (``class_weight`` in binary
+mode) are refused by a combination check given first: ``@checked(combination,
+mode=..., ...)`` calls ``combination(**options)`` with the defaults filled in.
 """
 
 from __future__ import annotations
@@ -134,20 +137,30 @@ def one_of(*choices: Any) -> Check:
     )
 
 
-def checked(**checks: Check) -> Callable[[Callable], Callable]:
+#: The open interval (0, 1): Keras's range of a generalized cross-entropy's ``q``.
+open_unit_interval = _number("a number in (0, 1)", lambda v: 0 < v < 1, (1e-6, 0.5, 1 - 1e-6))
+
+
+def checked(combination: Callable[..., None] | None = None, /, **checks: Check) -> Callable[[Callable], Callable]:
     """Declare the option checks of a loss function (see module docstring).
 
     Options may be passed by keyword or, after ``y_true`` and ``y_pred``, by
     position (Keras's functions take theirs positionally); both are checked.
+    ``combination``, if given, is called with every option (defaults filled in)
+    after each one passed its own check.
     """
 
     def decorate(function: Callable) -> Callable:
-        positional = list(inspect.signature(function).parameters)[2:]
+        parameters = list(inspect.signature(function).parameters.values())[2:]
+        positional = [p.name for p in parameters]
+        defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
 
         def validate_options(**options: Any) -> None:
             for name, value in options.items():
                 if name in checks:
                     checks[name](name, value)
+            if combination is not None:
+                combination(**{**defaults, **options})
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -76,7 +76,7 @@ def build_heads(selection: str) -> list[Head]:
     import numpy as np
 
     import keras_losses as kl
-    from tests.cases import CASES, per_sample
+    from tests.cases import CASES, per_sample, pooled
     from tests.helpers import ALL_REDUCTIONS
 
     heads, start = [], 0
@@ -92,15 +92,15 @@ def build_heads(selection: str) -> list[Head]:
         for index, option_set in enumerate(case.option_sets):
             if option_set.get("axis", -1) not in (-1, None):  # reduces across the samples: not per sample
                 continue
-            pooled = any(option_set.get(k) != v for k, v in case.per_sample.items())  # one value per batch
+            one_per_batch = pooled(case, option_set)
             # Values that depend on the rest of the batch are per replica, as data-dependent means:
             # the first option set stands for the rest.
-            batch_dependent = (pooled or case.batch_statistics) and index == 0
+            batch_dependent = (one_per_batch or case.batch_statistics) and index == 0
             variants = []  # (options, data-dependent, weighted)
             if index == 0 and selection in ("default", "sharded"):
                 variants.append((per_sample(entry, option_set), case.batch_statistics, True))
             if (_data_dependent(option_set) or batch_dependent) and selection in ("data_dependent", "sharded"):
-                variants.append((option_set, True, not pooled))
+                variants.append((option_set, True, not one_per_batch))
             if len(variants) == 2 and variants[0][0] == variants[1][0]:
                 variants = variants[1:]  # the data-dependent heads (every mean) cover the default ones
             for options, data_dependent, weighted in variants:
