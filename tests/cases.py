@@ -225,6 +225,9 @@ class Case:
     #: frequencies): per replica under ``tf.distribute``, like data-dependent means. (A pooled value,
     #: see ``per_sample``, is per replica too.)
     batch_statistics: bool = False
+    #: Whether ``y_true`` and ``y_pred`` are lists of items ``(N, L)`` (ranking): a rank-1 input is one
+    #: list (keras-rs), not ``N`` samples, so Keras's ``(N,)`` against ``(N, 1)`` rule does not apply.
+    lists: bool = False
     #: Inputs and activation for preset aliases whose options change the inputs' kind:
     #: ``{alias: (inputs, activation)}`` (``"lovasz_softmax"`` takes labels, not binary targets).
     preset_inputs: dict = dataclasses.field(default_factory=dict)
@@ -548,6 +551,37 @@ CASES |= {
         extreme_inputs=label_extremes,
         batch_statistics=True,
     ),
+}
+
+
+def ranking_inputs(rng, lead, d=3):
+    """Relevance labels 0..3 (ties included), some padding items (-1), and real scores."""
+    labels = rng.integers(0, 4, (*lead, d)).astype("float64")
+    labels[rng.uniform(size=labels.shape) < 0.15] = -1.0
+    return labels, rng.normal(0, 1, (*lead, d))
+
+
+def ranking_extremes(rng, lead, d, options):
+    return _pick(rng, (-1.0, 0.0, 1.0, 3.0, BIG), (*lead, d)), _pick(rng, REAL_POOL, (*lead, d))
+
+
+# Scores of ±1e4, tied scores, a list of padding only, huge labels.
+RANKING_EXTREMES = [
+    (np.array([[3.0, 0.0, -1.0], [-1.0, -1.0, -1.0]]), np.array([[-BIG, BIG, 0.0], [BIG, -BIG, 0.0]])),
+    (np.array([[1.0, 1.0, 2.0], [BIG, 0.0, 1.0]]), np.array([[BIG, BIG, -BIG], [0.0, 0.0, 0.0]])),
+]
+RANKING = dict(
+    inputs=ranking_inputs, extremes=RANKING_EXTREMES, extreme_inputs=ranking_extremes, lists=True, ranks=(1, 2, 3)
+)
+TEMPERATURE_BAD_OPTIONS = [({"temperature": 0.0}, "temperature"), ({"temperature": -1.0}, "temperature")]
+
+CASES |= {
+    "PairwiseHinge": Case(**RANKING, option_sets=[{}, {"temperature": 0.5}], bad_options=TEMPERATURE_BAD_OPTIONS),
+    "PairwiseLogistic": Case(**RANKING, bad_options=TEMPERATURE_BAD_OPTIONS),
+    "PairwiseSoftZeroOne": Case(**RANKING, bad_options=TEMPERATURE_BAD_OPTIONS),
+    "PairwiseMeanSquaredError": Case(**RANKING, bad_options=TEMPERATURE_BAD_OPTIONS),
+    "ListMLE": Case(**RANKING, option_sets=[{}, {"temperature": 0.5}], bad_options=TEMPERATURE_BAD_OPTIONS),
+    "RankingSoftmax": Case(**RANKING),
 }
 
 

@@ -252,6 +252,14 @@ def _one_column(entry, rng, batch=5):
 def test_one_dimensional_targets_keep_one_value_per_sample(entry, rng):
     """Keras's rule: ``(N,)`` against ``(N, 1)`` (either way) is ``(N, 1)`` against ``(N, 1)``, never averaged."""
     case = CASES[entry.cls.__name__]
+    if case.lists:  # a 1-D input is one list (keras-rs); (N,) against (N, 1) is two shapes, never expanded
+        y_true, y_pred = (x.astype("float32") for x in case.sample(rng, 5))
+        one_list = to_numpy(entry.function(y_true[0], y_pred[0]))
+        assert_close(one_list, to_numpy(entry.function(y_true, y_pred))[:1], 1e-6)
+        column = y_pred[:, :1]
+        with pytest.raises(ValueError, match=re.escape(_shape(y_true[:, 0].shape)) + r".*y_pred\.shape=\(5, 1\)"):
+            entry.cls()(y_true[:, 0], column)
+        return
     if case.targets == "index_rows":  # rows of indices: a 1-D row is one sample, as in PyTorch
         y_true, y_pred = (x.astype("float32") for x in case.sample(rng, 1))
         one_row = to_numpy(entry.function(y_true[0], y_pred[0]))
@@ -284,12 +292,14 @@ def test_one_dimensional_targets_in_fit_with_class_weight(entry, rng):
     """A ``Dense`` model fed ``(N,)`` targets weighs samples by ``class_weight`` (or ``sample_weight``), as Keras."""
     case = CASES[entry.cls.__name__]
     y_true, y_pred = (x.astype("float32") for x in _one_column(entry, rng, batch=8))
+    if case.lists:  # lists (N, L) have no one-column form: Keras passes one weight per list through fit
+        y_true, y_pred = (x.astype("float32") for x in case.sample(rng, 8))
     x = rng.normal(size=(8, 4)).astype("float32")
     model = build_model(entry.cls.__name__, y_pred.shape[1:])
     loss = entry.cls(**per_sample(entry))
     model.compile(optimizer=keras.optimizers.SGD(0.0), loss=loss)
-    targets = y_true if case.targets == "index" else y_true.reshape(8)
-    integral = np.all(targets == np.round(targets)) and np.all(targets >= 0)
+    targets = y_true if case.targets == "index" or case.lists else y_true.reshape(8)
+    integral = np.all(targets == np.round(targets)) and np.all(targets >= 0) and not case.lists
     if integral:  # class indices (labels, binary targets, counts): Keras turns class_weight into sample weights
         class_weight = {int(c): 0.5 + i for i, c in enumerate(np.unique(targets))}
         weight = np.array([class_weight[int(c)] for c in targets], "float32")
