@@ -296,7 +296,7 @@ def list_mle(y_true: Any, y_pred: Any, *, temperature: float = 1.0, mask: Any = 
     Examples:
         >>> import keras_losses
         >>> round(float(keras_losses.list_mle([[3.0, 2.0, 1.0, 0.0]], [[0.8, 0.6, 0.4, 0.2]])[0]), 4)
-        2.9513
+        2.6212
 
     References:
         keras-rs 0.4 ``ListMLELoss``; Xia et al. 2008, "Listwise approach to learning to rank".
@@ -473,7 +473,7 @@ class ListMLE(_PerListLoss):
         >>> import keras_losses
         >>> loss = keras_losses.ListMLE(temperature=0.5)
         >>> round(float(loss([[3.0, 2.0, 1.0, 0.0]], [[0.8, 0.6, 0.4, 0.2]])), 4)
-        2.4318
+        2.1484
     """
 
     function = list_mle
