@@ -309,7 +309,7 @@ def test_triplet_semihard_equals_tfa_reference(distance, margin, rng):
     for n, classes in ((10, 4), (10, 2)):  # TF-Addons' test: rand(10, 6), 4 classes
         labels, x = _labels(rng, n, classes), rng.uniform(0, 1, (n, 6))
         loss = kl.TripletSemiHard(margin=margin, distance=distance)
-        _check_batch_oracle(loss, lambda e: np_semihard(labels, e, margin, distance), labels, x, "TripletSemiHard")
+        _check_batch_oracle(loss, lambda e, t=labels: np_semihard(t, e, margin, distance), labels, x, "TripletSemiHard")
 
 
 @pytest.mark.parametrize("soft", [False, True])
