@@ -412,7 +412,7 @@ def test_circle_equals_keras(options, reduction, rng):
 
         def scalar(t, p, w, loss=loss):
             values = loss(t, p, sample_weight=w)
-            return keras.ops.sum(values * cotangent) if reduction == "none" else values
+            return keras.ops.sum(values * keras.ops.convert_to_tensor(cotangent)) if reduction == "none" else values
 
         results.append(value_and_grads(scalar, [labels, x, weight], wrt=[1]))
     (ours, (our_grad,)), (theirs, (their_grad,)) = results
