@@ -10,12 +10,13 @@ Strings work in ``model.compile`` for every name Keras does not already own;
 ``keras_losses.get(name)`` resolves every name, Keras's too, to our losses.
 """
 
-from keras_losses import classification, compat, ranking, regression, segmentation
+from keras_losses import classification, compat, embedding, ranking, regression, segmentation
 from keras_losses.classification import *  # noqa: F403 - the public classification API
 from keras_losses.core.base import Loss
 from keras_losses.core.composite import CompositeLoss
 from keras_losses.core.reduction import REDUCTIONS
 from keras_losses.core.registry import entries, get, names, register_loss
+from keras_losses.embedding import *  # noqa: F403 - the public embedding API
 from keras_losses.ranking import *  # noqa: F403 - the public ranking API
 from keras_losses.regression import *  # noqa: F403 - the public regression API
 from keras_losses.segmentation import *  # noqa: F403 - the public segmentation API
@@ -32,6 +33,7 @@ __all__ = [
     "names",
     "register_loss",
     *classification.__all__,
+    *embedding.__all__,
     *ranking.__all__,
     *regression.__all__,
     *segmentation.__all__,

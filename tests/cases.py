@@ -208,7 +208,9 @@ class Case:
     #: Extra extremes for one option set: ``{option-set index: extremes}``.
     extremes_for: dict = dataclasses.field(default_factory=dict)
     #: What ``y_true`` holds: ``"dense"`` (the shape of ``y_pred``), ``"index"`` (one class
-    #: index per position, ``y_pred.shape[:-1]``) or ``"index_rows"`` (rows of indices).
+    #: index per position, ``y_pred.shape[:-1]``), ``"index_rows"`` (rows of indices) or ``"labels"``
+    #: (one label per row of ``(N, ..., D)`` predictions, ``(N,)``: group identities or signs, which
+    #: couple the rows of a batch; not class indices).
     targets: str = "dense"
     #: Ranks of ``y_pred`` the fuzz tests try (rank 1 is one axis of ``d`` values).
     ranks: tuple = (1, 2, 3, 4)
@@ -228,6 +230,11 @@ class Case:
     #: Whether ``y_true`` and ``y_pred`` are lists of items ``(N, L)`` (ranking): a rank-1 input is one
     #: list (keras-rs), not ``N`` samples, so Keras's ``(N,)`` against ``(N, 1)`` rule does not apply.
     lists: bool = False
+    #: Whether the value is one number per batch whatever the options (triplet mining, NT-Xent,
+    #: SupCon): ``sample_weight`` (and ``class_weight`` in ``fit``) is refused with a ValueError.
+    one_per_batch: bool = False
+    #: Whether ``y_true`` is not used (triplets: Keras's ``fit`` needs a target): NaN there changes nothing.
+    ignores_y_true: bool = False
     #: Inputs and activation for preset aliases whose options change the inputs' kind:
     #: ``{alias: (inputs, activation)}`` (``"lovasz_softmax"`` takes labels, not binary targets).
     preset_inputs: dict = dataclasses.field(default_factory=dict)
@@ -585,9 +592,164 @@ CASES |= {
 }
 
 
+# --- embeddings ---------------------------------------------------------------------------------------
+
+
+def ranking_pair_inputs(rng, lead, d=3):
+    """Signs ``lead + (d,)`` and two score arrays stacked on axis 1."""
+    x1, x2 = rng.normal(0, 1, (*lead, d)), rng.normal(0, 1, (*lead, d))
+    return rng.choice([-1.0, 1.0], (*lead, d)), np.stack([x1, x2], axis=1)
+
+
+def ranking_pair_extremes(rng, lead, d, options):
+    x1, x2 = _pick(rng, REAL_POOL, (*lead, d)), _pick(rng, REAL_POOL, (*lead, d))
+    return _pick(rng, (-1.0, 1.0), (*lead, d)), np.stack([x1, x2], axis=1)
+
+
+def distance_inputs(rng, lead, d=3):
+    return rng.integers(0, 2, (*lead, d)).astype("float64"), np.abs(rng.normal(0, 1, (*lead, d)))
+
+
+def distance_extremes(rng, lead, d, options):
+    return _pick(rng, (0.0, 1.0), (*lead, d)), _pick(rng, (0.0, 1e-30, 1.0, BIG), (*lead, d))
+
+
+def cosine_pair_inputs(rng, lead, d=3):
+    return rng.choice([-1.0, 1.0], lead), rng.normal(0, 1, (lead[0], 2, *lead[1:], d))
+
+
+def cosine_pair_extremes(rng, lead, d, options):
+    return _pick(rng, (-1.0, 1.0), lead), _pick(rng, REAL_POOL, (lead[0], 2, *lead[1:], d))
+
+
+def triplet_inputs(rng, lead, d=3):
+    return np.zeros(lead), rng.normal(0, 1, (lead[0], 3, *lead[1:], d))
+
+
+def triplet_extremes(rng, lead, d, options):
+    return np.zeros(lead), _pick(rng, REAL_POOL, (lead[0], 3, *lead[1:], d))
+
+
+def embedding_inputs(rng, lead, d=3):
+    """Labels in {0, 1, 2} (positive and negative pairs in most batches) and embeddings ``(N, d)``."""
+    return rng.integers(0, 3, lead).astype("float64"), rng.normal(0, 1, (*lead, d))
+
+
+def unit_embedding_inputs(rng, lead, d=3):
+    labels, x = embedding_inputs(rng, lead, d)
+    return labels, x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+
+
+def embedding_extremes(rng, lead, d, options):
+    return rng.integers(0, 3, lead).astype("float64"), _pick(rng, REAL_POOL, (*lead, d))
+
+
+EMBEDDING_EXTREMES = [
+    (np.array([0.0, 0.0, 1.0]), np.array([[BIG, -BIG, 0.0], [BIG, -BIG, 0.0], [0.0, 0.0, 0.0]])),
+    (np.array([0.0, 1.0, 1.0]), np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [-BIG, BIG, BIG]])),
+]
+TRIPLET_EXTREMES = [
+    (np.zeros(2), np.array([[[BIG, -BIG, 0.0], [0.0, 0.0, 0.0], [BIG, -BIG, 0.0]], [[1.0, 2.0, 3.0]] * 3])),
+]
+COSINE_PAIR_EXTREMES = [
+    (np.array([1.0, -1.0]), np.array([[[BIG, -BIG, 0.0], [0.0, 0.0, 0.0]], [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]]])),
+]
+EMBEDDING = dict(
+    targets="labels",
+    ranks=(2,),
+    inputs=embedding_inputs,
+    extremes=EMBEDDING_EXTREMES,
+    extreme_inputs=embedding_extremes,
+)
+BATCH_EMBEDDING = dict(EMBEDDING, one_per_batch=True, batch_statistics=True)
+TRIPLETS = dict(
+    targets="labels",
+    ranks=(2,),
+    inputs=triplet_inputs,
+    extremes=TRIPLET_EXTREMES,
+    extreme_inputs=triplet_extremes,
+    ignores_y_true=True,
+)
+
+CASES |= {
+    "MarginRanking": Case(
+        inputs=ranking_pair_inputs,
+        extremes=[(SIGN_EXTREMES[0][0], np.stack([SIGN_EXTREMES[0][1], -SIGN_EXTREMES[0][1]], axis=1))],
+        option_sets=[{}, {"margin": 0.5}],
+        bad_options=[({"margin": math.nan}, "margin")],
+        ranks=(2, 3),
+        extreme_inputs=ranking_pair_extremes,
+    ),
+    "HingeEmbedding": Case(
+        inputs=sign_inputs,
+        extremes=SIGN_EXTREMES,
+        option_sets=[{}, {"margin": 0.5}],
+        bad_options=[({"margin": "1"}, "margin")],
+        extreme_inputs=sign_extremes,
+    ),
+    "CosineEmbedding": Case(
+        targets="labels",
+        ranks=(2,),
+        inputs=cosine_pair_inputs,
+        extremes=COSINE_PAIR_EXTREMES,
+        extreme_inputs=cosine_pair_extremes,
+        option_sets=[{}, {"margin": 0.3}],
+        bad_options=[({"margin": math.inf}, "margin")],
+    ),
+    "TripletMargin": Case(
+        **TRIPLETS,
+        option_sets=[{}, {"p": 1, "swap": True, "eps": 0.0}, {"p": 3.5, "margin": 0.2}],
+        bad_options=[({"p": 0.5}, "p"), ({"eps": -1.0}, "eps"), ({"swap": 1}, "swap")],
+    ),
+    "TripletMarginWithDistance": Case(
+        **TRIPLETS,
+        option_sets=[{}, {"distance": "cosine", "swap": True}, {"distance": "squared_euclidean", "margin": 0.5}],
+        bad_options=[({"distance": "L2"}, "distance"), ({"margin": math.nan}, "margin")],
+    ),
+    "Contrastive": Case(
+        inputs=distance_inputs,
+        extremes=[(np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 1.0]]), np.array([[0.0, BIG, BIG], [0.0, 0.0, 1e-30]]))],
+        option_sets=[{}, {"margin": 2.0}],
+        bad_options=[({"margin": math.nan}, "margin")],
+        activation="softplus",
+        extreme_inputs=distance_extremes,
+    ),
+    "TripletSemiHard": Case(
+        **BATCH_EMBEDDING,
+        option_sets=[{}, {"distance": "cosine", "margin": 0.3}, {"distance": "squared_euclidean"}],
+        bad_options=[({"distance": "L2"}, "distance"), ({"margin": math.nan}, "margin")],
+    ),
+    "TripletHard": Case(
+        **BATCH_EMBEDDING,
+        option_sets=[{}, {"soft": True, "distance": "cosine"}],
+        bad_options=[({"soft": "yes"}, "soft"), ({"distance": "angular"}, "distance")],
+    ),
+    "NTXent": Case(
+        **BATCH_EMBEDDING,
+        option_sets=[{}, {"temperature": 0.5}],
+        bad_options=[({"temperature": 0.0}, "temperature")],
+    ),
+    "SupervisedContrastive": Case(
+        **BATCH_EMBEDDING,
+        option_sets=[{}, {"temperature": 1.0}],
+        bad_options=[({"temperature": -0.1}, "temperature")],
+    ),
+    "Circle": Case(
+        **dict(EMBEDDING, inputs=unit_embedding_inputs),
+        option_sets=[{}, {"gamma": 16.0, "margin": 0.25, "remove_diagonal": False, "distance": "cosine"}],
+        bad_options=[
+            ({"gamma": 0.0}, "gamma"),
+            ({"distance": "L2"}, "distance"),
+            ({"remove_diagonal": 1}, "remove_diagonal"),
+        ],
+        batch_statistics=True,
+    ),
+}
+
+
 def pooled(case, options):
     """Whether ``options`` give one value per batch (they lack what :attr:`Case.per_sample` sets)."""
-    return any(options.get(k) != v for k, v in case.per_sample.items())
+    return case.one_per_batch or any(options.get(k) != v for k, v in case.per_sample.items())
 
 
 def per_sample(entry, options=None):

@@ -95,6 +95,13 @@ def test_config_round_trip(entry, index, options):
 def test_every_reduction(entry, reduction):
     y_true, y_pred = _inputs(entry, batch=5)
     weight = np.array([1.0, 0.0, 2.0, 0.5, 1.0], "float32")
+    if CASES[entry.cls.__name__].one_per_batch:  # one value: every reduction is that value; weights refused
+        expected = to_numpy(entry.cls()(y_true, y_pred))
+        assert expected.shape == () and np.isfinite(expected)
+        assert_close(to_numpy(entry.cls(reduction=reduction)(y_true, y_pred)), expected, 1e-6)
+        with pytest.raises(ValueError, match="one value per batch"):
+            entry.cls(reduction=reduction)(y_true, y_pred, sample_weight=weight)
+        return
     options = per_sample(entry)
     values = to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred))
     value = to_numpy(entry.cls(**options, reduction=reduction)(y_true, y_pred, sample_weight=weight))
@@ -137,6 +144,10 @@ def test_extreme_inputs_give_finite_values_and_gradients(entry, index, options, 
         assert np.isfinite(value), f"value {value} on {what}"
         assert np.all(np.isfinite(reference)), f"float32 gradient {reference} on {what}"
         _assert_finite_where_representable(grad, reference, dtype, what)
+        if case.one_per_batch:  # no per-sample values: weights are refused
+            with pytest.raises(ValueError, match="one value per batch"):
+                entry.cls(**options)(y_true, y_pred, sample_weight=np.zeros(len(y_true)))
+            continue
         options = per_sample(entry, options)  # weights need one value per sample
         zeros = np.zeros(to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred)).shape)
         for reduction in ALL_REDUCTIONS:
@@ -268,8 +279,8 @@ def test_one_dimensional_targets_keep_one_value_per_sample(entry, rng):
     y_true, y_pred = (x.astype("float32") for x in _one_column(entry, rng))
     options = per_sample(entry)
     expected = to_numpy(entry.function(y_true, y_pred, **options))
-    assert expected.shape == (5,)
-    if case.targets == "index":
+    assert expected.shape == (() if case.one_per_batch else (5,))
+    if case.targets in ("index", "labels"):
         pairs = [(y_true[:, None], y_pred)]  # labels (N, 1) and (N,) for (N, C) predictions
     elif y_pred.ndim == 3:  # (mean, var) stacked on axis 1: (N, 2, 1)
         pairs = [(y_true[:, 0], y_pred), (y_true, y_pred[..., 0])]
@@ -278,6 +289,8 @@ def test_one_dimensional_targets_keep_one_value_per_sample(entry, rng):
     weight = np.array([1.0, 0.0, 2.0, 0.5, 1.0], "float32")
     for t, p in pairs:
         assert_close(to_numpy(entry.function(t, p, **options)), expected, 1e-6)
+        if case.one_per_batch:
+            weight = None
         for reduction in ("sum_over_batch_size", "sum", "none"):
             loss = entry.cls(**options, reduction=reduction)
             assert_close(to_numpy(loss(t, p, sample_weight=weight)), to_numpy(loss(y_true, y_pred, weight)), 1e-6)
@@ -298,7 +311,7 @@ def test_one_dimensional_targets_in_fit_with_class_weight(entry, rng):
     model = build_model(entry.cls.__name__, y_pred.shape[1:])
     loss = entry.cls(**per_sample(entry))
     model.compile(optimizer=keras.optimizers.SGD(0.0), loss=loss)
-    targets = y_true if case.targets == "index" or case.lists else y_true.reshape(8)
+    targets = y_true if case.targets in ("index", "labels") or case.lists else y_true.reshape(8)
     integral = np.all(targets == np.round(targets)) and np.all(targets >= 0) and not case.lists
     if integral:  # class indices (labels, binary targets, counts): Keras turns class_weight into sample weights
         class_weight = {int(c): 0.5 + i for i, c in enumerate(np.unique(targets))}
@@ -307,10 +320,27 @@ def test_one_dimensional_targets_in_fit_with_class_weight(entry, rng):
     else:
         weight = rng.uniform(0, 2, 8).astype("float32")
         fit = {"sample_weight": weight}
+    if case.one_per_batch:  # one value per batch: Keras's class weights (sample weights) are refused
+        with pytest.raises(ValueError, match="one value per batch"):
+            model.fit(x, targets, batch_size=8, epochs=1, verbose=0, **fit)
+        weight, fit = None, {}
     history = model.fit(x, targets, batch_size=8, epochs=1, verbose=0, **fit)
     expected = to_numpy(loss(y_true, model.predict(x, verbose=0), sample_weight=weight))
     np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-5)
     np.testing.assert_allclose(model.evaluate(x, targets, sample_weight=weight, verbose=0), expected, rtol=1e-5)
+
+
+ONE_PER_BATCH_ENTRIES = [e for e in ENTRIES if CASES[e.cls.__name__].one_per_batch]
+
+
+@pytest.mark.parametrize("entry", ONE_PER_BATCH_ENTRIES, ids=lambda e: e.cls.__name__)
+def test_one_value_per_batch_refuses_sample_weights(entry):
+    """A loss that is one value per batch whatever its options: a ValueError says why weights cannot apply."""
+    y_true, y_pred = _inputs(entry)
+    assert to_numpy(entry.cls()(y_true, y_pred)).shape == ()
+    for weight in (np.ones(4, "float32"), np.float32(2.0)):
+        with pytest.raises(ValueError, match="one value per batch.*sample_weight"):
+            entry.cls()(y_true, y_pred, sample_weight=weight)
 
 
 POOLED_ENTRIES = [e for e in ENTRIES if CASES[e.cls.__name__].per_sample]
@@ -359,8 +389,17 @@ def _nan_first_sample(entry, options):
 @pytest.mark.parametrize("entry,index,options", OPTION_SETS, ids=OPTION_IDS)
 def test_nan_inputs_propagate(entry, index, options):
     """NaN in ``y_true`` or ``y_pred`` makes that sample's value NaN (never masked to 0), and so the mean."""
-    for y_true, y_pred in _nan_first_sample(entry, options):
+    case = CASES[entry.cls.__name__]
+    clean = to_numpy(entry.cls(**options, reduction="none")(*_inputs(entry)))
+    for which, (y_true, y_pred) in enumerate(_nan_first_sample(entry, options)):
         values = to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred))
+        if which == 0 and case.ignores_y_true:  # y_true is not used: NaN there changes nothing
+            assert_close(values, clean, 0.0)
+            continue
+        if case.targets == "labels" and values.ndim > 0:  # rows coupled through the batch's pairs
+            assert np.all(np.isnan(values[0])), values
+            assert np.isnan(to_numpy(entry.cls(**options)(y_true, y_pred)))
+            continue
         # An axis option may reduce across samples instead, and a pooled loss has one value per batch.
         if options.get("axis", -1) == -1 and values.ndim > 0:
             assert np.all(np.isnan(values[0])) and np.all(np.isfinite(values[1:])), values

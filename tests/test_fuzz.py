@@ -83,7 +83,7 @@ def examples(draw, entry):
         options["ignore_index"] = options["ignore_class"]  # one option under two names
     seed = draw(st.integers(0, 2**31 - 1))
     extreme = draw(st.booleans())
-    weighted = draw(st.booleans())
+    weighted = draw(st.booleans()) and not case.one_per_batch  # one value per batch refuses weights
     rng = np.random.default_rng(seed)
     if extreme:
         y_true, y_pred = case.extreme_inputs(rng, lead, d, options)
@@ -191,9 +191,13 @@ def check_properties(entry, example, compile_too=True):
     # "none" summed is "sum".
     assert_close(np.sum(none), sum_, rtol, "none summed vs sum")
     # Scaling the weights by 4 scales "sum" by 4 and leaves "weighted_mean" unchanged.
+    one_per_batch = CASES[entry.cls.__name__].one_per_batch
+    if one_per_batch:  # one value per batch, weights refused: every reduction is that value
+        for reduction in ("sum_over_batch_size", "weighted_mean", "none"):
+            assert_close(_value(entry, options, reduction, y_true, y_pred, None), sum_, rtol, reduction)
     base = np.ones(y_pred.shape[:1] if y_pred.ndim > 1 else (), "float32") if weight is None else weight
     weighed = per_sample(entry, options)
-    for reduction, factor in (("sum", 4.0), ("weighted_mean", 1.0)):
+    for reduction, factor in () if one_per_batch else (("sum", 4.0), ("weighted_mean", 1.0)):
         plain = _value(entry, weighed, reduction, y_true, y_pred, base)
         scaled = _value(entry, weighed, reduction, y_true, y_pred, base * 4)
         assert_close(scaled, factor * plain, rtol, f"weights x4, {reduction}")

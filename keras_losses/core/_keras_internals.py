@@ -47,6 +47,17 @@ def get_keras_mask(x: Any) -> Any:
     return keras_get_mask(x)
 
 
+def set_keras_mask(x: Any, mask: Any) -> Any:
+    """Attach a Keras mask to ``x`` (as ``keras.losses.circle`` does to its values); returns ``x``."""
+    try:
+        from keras.src.backend import set_keras_mask as keras_set_mask
+    except ImportError:  # pragma: no cover - future Keras
+        x._keras_mask = mask
+        return x
+    keras_set_mask(x, mask)
+    return x
+
+
 def scale_loss_for_distribution(value: Any) -> Any:
     """``value / num_replicas_in_sync`` under a ``tf.distribute`` strategy, as Keras scales its losses.
 

@@ -50,3 +50,20 @@ def safe_power(base: Any, exponent: float) -> Any:
     positive = base > 0
     safe = ops.where(positive, base, ops.ones_like(base))
     return ops.where(positive, ops.power(safe, exponent), base * 0.0)  # base * 0: NaN stays NaN
+
+
+def masked_logsumexp(x: Any, mask: Any, axis: int = -1) -> tuple[Any, Any]:
+    """``(log Σ_mask exp(x), any(mask))`` along ``axis``: finite everywhere, value 0 where the mask is empty.
+
+    The shift is the masked maximum (no gradient), so the sum is at least 1
+    wherever the mask holds anything: no ``-inf``, no NaN gradient, and no
+    underflow of the whole sum at tiny temperatures.
+    """
+    has = ops.any(mask, axis=axis)
+    lowest = ops.full_like(x, -float("inf"))
+    shift = ops.stop_gradient(amax(ops.where(mask, x, lowest), axis=axis))
+    shift = ops.where(has, shift, ops.zeros_like(shift))
+    shifted = ops.where(mask, x - ops.expand_dims(shift, axis), ops.zeros_like(x))  # no overflow outside the mask
+    terms = ops.where(mask, ops.exp(shifted), ops.zeros_like(x))
+    total = ops.sum(terms, axis=axis)
+    return ops.where(has, shift + ops.log(ops.where(has, total, ops.ones_like(total))), ops.zeros_like(total)), has

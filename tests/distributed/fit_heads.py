@@ -97,7 +97,7 @@ def build_heads(selection: str) -> list[Head]:
             # the first option set stands for the rest.
             batch_dependent = (one_per_batch or case.batch_statistics) and index == 0
             variants = []  # (options, data-dependent, weighted)
-            if index == 0 and selection in ("default", "sharded"):
+            if index == 0 and selection in ("default", "sharded") and not case.one_per_batch:
                 variants.append((per_sample(entry, option_set), case.batch_statistics, True))
             if (_data_dependent(option_set) or batch_dependent) and selection in ("data_dependent", "sharded"):
                 variants.append((option_set, True, not one_per_batch))
