@@ -16,6 +16,7 @@ from keras_losses.core.base import Loss
 from keras_losses.core.composite import CompositeLoss
 from keras_losses.core.reduction import REDUCTIONS
 from keras_losses.core.registry import entries, get, names, register_loss
+from keras_losses.plotting import plot
 from keras_losses.regression import *  # noqa: F403 - the public regression API
 from keras_losses.segmentation import *  # noqa: F403 - the public segmentation API
 
@@ -29,6 +30,7 @@ __all__ = [
     "entries",
     "get",
     "names",
+    "plot",
     "register_loss",
     *classification.__all__,
     *regression.__all__,
