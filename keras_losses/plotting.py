@@ -380,11 +380,9 @@ def _value_and_gradient(
     return values, -keras.ops.convert_to_numpy(model.offset)
 
 
-def curves(loss: Any, **options: Any) -> list[Curve]:
-    """The value and derivative curves of one loss (a name, or an instance of a registered loss).
+def inputs(loss: Any, **options: Any) -> tuple[Any, Any, str]:
+    """``(setup, loss instance with reduction="none", label)``: the axis, the inputs along it and the loss."""
 
-    Options override the loss's (and its preset's) options; ``reduction`` is ignored.
-    """
     entry, name = _entry(loss)
     if not isinstance(loss, str):  # the options that differ from the class's defaults
         defaults = _defaults(entry)
@@ -407,6 +405,15 @@ def curves(loss: Any, **options: Any) -> list[Curve]:
     instance = entry.build(name, **{**options, "reduction": "none"})
     if extra:
         label += " [" + ", ".join(f"{k}={v!r}" for k, v in extra.items()) + "]"
+    return setup, instance, label
+
+
+def curves(loss: Any, **options: Any) -> list[Curve]:
+    """The value and derivative curves of one loss (a name, or an instance of a registered loss).
+
+    Options override the loss's (and its preset's) options; ``reduction`` is ignored.
+    """
+    setup, instance, label = inputs(loss, **options)
     out = []
     for curve_label, y_true, y_pred, d in setup.curves:
         values, grads = _value_and_gradient(instance, y_true, y_pred, setup.rowwise)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501, ANN001, ANN201  (page text is long; MkDocs passes untyped config objects)
 """MkDocs hook: every page of the site, generated from the registry at build time.
 
 Pages are added to the build in memory (``File.generated``); pictures are drawn by
@@ -39,7 +40,13 @@ COMPARISONS = [
     (
         "robust_regression",
         "MSE, Huber, SmoothL1, LogCosh and AdaptiveRobust",
-        [("mse", {}), ("huber", {}), ("smooth_l1", {"beta": 0.5}), ("log_cosh", {}), ("adaptive_robust", {"alpha": 0.0})],
+        [
+            ("mse", {}),
+            ("huber", {}),
+            ("smooth_l1", {"beta": 0.5}),
+            ("log_cosh", {}),
+            ("adaptive_robust", {"alpha": 0.0}),
+        ],
     ),
     (
         "focal",
@@ -53,7 +60,11 @@ COMPARISONS = [
         "Binary cross-entropy and binary focal, from logits",
         [("bce", {"from_logits": True}), ("binary_focal", {"from_logits": True})],
     ),
-    ("region", "Dice, Jaccard, Tversky and focal Tversky", [("dice", {}), ("jaccard", {}), ("tversky", {}), ("focal_tversky", {})]),
+    (
+        "region",
+        "Dice, Jaccard, Tversky and focal Tversky",
+        [("dice", {}), ("jaccard", {}), ("tversky", {}), ("focal_tversky", {})],
+    ),
 ]
 
 
@@ -115,8 +126,14 @@ def family_page(family: str, entries: list, pictures: dict, oracles: dict) -> st
         lines += [f"`keras_losses.{name}(...)` · `keras_losses.{entry.function.__name__}(y_true, y_pred, ...)`", ""]
         lines += ["| name | what | in `model.compile` |", "|---|---|---|"]
         for row in _info.name_rows(entry):
-            what = row["kind"] + (f" ({', '.join(f'{k}={v!r}' for k, v in row['preset'].items())})" if row["preset"] else "")
-            compile_ = "Keras's own loss (Keras owns the name); `keras_losses.get` gives ours" if row["keras_owned"] else "ours"
+            what = row["kind"] + (
+                f" ({', '.join(f'{k}={v!r}' for k, v in row['preset'].items())})" if row["preset"] else ""
+            )
+            compile_ = (
+                "Keras's own loss (Keras owns the name); `keras_losses.get` gives ours"
+                if row["keras_owned"]
+                else "ours"
+            )
             lines.append(f"| `{row['name']}` | {what} | {compile_} |")
         lines.append("")
         options = _info.options(entry)
@@ -125,12 +142,15 @@ def family_page(family: str, entries: list, pictures: dict, oracles: dict) -> st
             for row in options:
                 lines.append(f"| `{row['name']}` | {_md(row['default'])} | {_cell(row['allowed'] or 'not checked')} |")
             lines.append("")
-        lines += ["Common arguments: `reduction`, `name`, `dtype` ([reductions](../index.md#reductions-weights-masks)).", ""]
+        lines += [
+            "Common arguments: `reduction`, `name`, `dtype` ([reductions](../index.md#reductions-weights-masks)).",
+            "",
+        ]
         lines += [f"**Checked against:** {oracles.get(name, _info.references(entry) or '—')}", ""]
         if name in pictures:
             lines += [f"![{name}: value and gradient](../images/{name}.png)", ""]
         else:
-            lines += [f"!!! note \"No picture\"\n    {plotting.unavailable_reason(entry)}.", ""]
+            lines += [f'!!! note "No picture"\n    {plotting.unavailable_reason(entry)}.', ""]
         lines += [f"::: {entry.function.__module__}.{entry.function.__name__}", ""]
     return "\n".join(lines)
 
@@ -138,8 +158,13 @@ def family_page(family: str, entries: list, pictures: dict, oracles: dict) -> st
 def gallery_page(pictures: dict, unavailable: dict) -> str:
     from keras_losses import _info
 
-    lines = ["# Gallery", "", "Every registered loss: its value (left) and gradient (right) along its natural axis, "
-             "computed by the loss itself (`keras_losses.plot`, torch backend).", ""]
+    lines = [
+        "# Gallery",
+        "",
+        "Every registered loss: its value (left) and gradient (right) along its natural axis, "
+        "computed by the loss itself (`keras_losses.plot`, torch backend).",
+        "",
+    ]
     for family, entries in _info.families().items():
         lines += [f"## {TASKS.get(family, family.title())}", ""]
         for entry in entries:
@@ -155,8 +180,14 @@ def comparisons_page(drawn: list) -> str:
     lines = ["# Comparisons", "", "Several losses on the same axes, drawn by `keras_losses.plot(loss, *others)`.", ""]
     for key, title, specs in drawn:
         call = ", ".join(f'"{n}"' for n, _ in specs)
-        lines += [f"## {title}", "", f"`keras_losses.plot({call}, ...)` with options {', '.join(str(o) for _, o in specs)}", "",
-                  f"![{title}](images/compare_{key}.png)", ""]
+        lines += [
+            f"## {title}",
+            "",
+            f"`keras_losses.plot({call}, ...)` with options {', '.join(str(o) for _, o in specs)}",
+            "",
+            f"![{title}](images/compare_{key}.png)",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -165,18 +196,36 @@ def home_page(oracles: dict, agreement: list) -> str:
 
     quick = README.split("## Quick start", 1)[1].split("## Losses", 1)[0].strip()
     intro = README.split("\n## ", 1)[0].split("\n", 1)[1].strip()
-    lines = ["# keras_losses", "", intro, "", "## Quick start", "", quick, "", "The site: `mkdocs serve` (live) or "
-             "`mkdocs build --strict` (what `bash tests/run.sh` runs).", "", "## Three promises", "",
-             "1. **One number on every backend, checked against an independent oracle.** Every loss is compared "
-             "(values and gradients, every option and reduction) with the oracle below, on TensorFlow, JAX and PyTorch.",
-             "2. **Strings in `compile`.** Every name Keras does not own works in `model.compile(loss=...)`; "
-             "`keras_losses.get` resolves every name.",
-             "3. **`.keras` round trips.** Every loss saves and reloads, on any backend, in safe mode.", "",
-             "### The oracles, by family", "", "| family | loss | checked against |", "|---|---|---|"]
+    lines = [
+        "# keras_losses",
+        "",
+        intro,
+        "",
+        "## Quick start",
+        "",
+        quick,
+        "",
+        "The site: `mkdocs serve` (live) or `mkdocs build --strict` (what `bash tests/run.sh` runs).",
+        "",
+        "## Three promises",
+        "",
+        "1. **One number on every backend, checked against an independent oracle.** Every loss is compared "
+        "(values and gradients, every option and reduction) with the oracle below, on TensorFlow, JAX and PyTorch.",
+        "2. **Strings in `compile`.** Every name Keras does not own works in `model.compile(loss=...)`; "
+        "`keras_losses.get` resolves every name.",
+        "3. **`.keras` round trips.** Every loss saves and reloads, on any backend, in safe mode.",
+        "",
+        "### The oracles, by family",
+        "",
+        "| family | loss | checked against |",
+        "|---|---|---|",
+    ]
     for family, entries in _info.families().items():
         for entry in entries:
-            lines.append(f"| {family} | [`{entry.cls.__name__}`](families/{family}.md#{entry.cls.__name__.lower()}) | "
-                         f"{oracles.get(entry.cls.__name__, '—')} |")
+            lines.append(
+                f"| {family} | [`{entry.cls.__name__}`](families/{family}.md#{entry.cls.__name__.lower()}) | "
+                f"{oracles.get(entry.cls.__name__, '—')} |"
+            )
     lines += ["", "### Measured agreement", ""]
     lines += agreement
     lines += ["", "## Reductions, weights, masks", "", readme_section("Reductions, weights, masks")]
@@ -190,9 +239,16 @@ def agreement_table() -> list:
     if not path.exists():
         return ["(no measurement recorded: run `python docs/measure_agreement.py`)"]
     data = json.loads(path.read_text())
-    lines = [data["how"], "", "| loss | largest relative error, value | largest relative error, gradient |", "|---|---|---|"]
+    lines = [
+        data["how"],
+        "",
+        "| loss | largest relative error, value | largest relative error, gradient |",
+        "|---|---|---|",
+    ]
     for loss, errors in sorted(data["errors"].items()):
-        lines.append(f"| `{loss}` | {errors.get('value', float('nan')):.1e} | {errors.get('gradient', float('nan')):.1e} |")
+        lines.append(
+            f"| `{loss}` | {errors.get('value', float('nan')):.1e} | {errors.get('gradient', float('nan')):.1e} |"
+        )
     return lines
 
 
@@ -212,14 +268,27 @@ def migration_pages(registered: set[str]) -> dict[str, str]:
             lines += ["", "## `reduction` and `weight`", "", "| PyTorch | keras_losses |", "|---|---|"]
             lines += [f"| `{a}` | {b} |" for a, b in _migration.PYTORCH_REDUCTION]
         pages[f"migration/{key.lower()}.md"] = "\n".join(lines)
-    tf1 = ["# From TensorFlow 1", "", "`tf.compat.v1.losses` with TF1's signatures, defaults and numbers on every backend:",
-           "", "| TensorFlow 1 | keras_losses |", "|---|---|"]
+    tf1 = [
+        "# From TensorFlow 1",
+        "",
+        "`tf.compat.v1.losses` with TF1's signatures, defaults and numbers on every backend:",
+        "",
+        "| TensorFlow 1 | keras_losses |",
+        "|---|---|",
+    ]
     for name in v1.__all__:
         tf1.append(f"| `tf.compat.v1.losses.{name}` (`tf.losses.{name}`) | `keras_losses.compat.v1.{name}` |")
     tf1 += ["", readme_section("TensorFlow 1: `keras_losses.compat.v1`")]
     pages["migration/tf1.md"] = "\n".join(tf1)
-    keras_page = ["# From Keras", "", readme_section("Drop-in for `keras.losses`"), "",
-                  "## Probabilities", "", README.split("Probabilities (`from_logits=False`)", 1)[1].split("\n\n", 1)[0]]
+    keras_page = [
+        "# From Keras",
+        "",
+        readme_section("Drop-in for `keras.losses`"),
+        "",
+        "## Probabilities",
+        "",
+        README.split("Probabilities (`from_logits=False`)", 1)[1].split("\n\n", 1)[0],
+    ]
     keras_page[-1] = "Probabilities (`from_logits=False`)" + keras_page[-1]
     pages["migration/keras.md"] = "\n".join(keras_page)
     return pages
@@ -229,16 +298,29 @@ def choosing_page(registered: set[str]) -> str:
     from keras_losses import _info
 
     advice = [
-        ("Regression with outliers", "regression", "`Huber`, `SmoothL1`, `LogCosh` or `AdaptiveRobust` (which spans L2, "
-         "Charbonnier, Cauchy and Welsch with `alpha`) instead of `MeanSquaredError`; `Pinball` for quantiles; "
-         "`GaussianNLL`/`PoissonNLL` when the model predicts a distribution.", "quickstart.py"),
-        ("Imbalanced classification", "classification", "Output logits and use `from_logits=True`. Start with "
-         "`CategoricalCrossentropy(class_weight=...)` or `SparseCategoricalCrossentropy(class_weight=...)`; focal "
-         "(`CategoricalFocalCrossentropy`, `BinaryFocalCrossentropy`) and `PolyCrossentropy` reweigh easy examples.",
-         "imbalanced_focal.py"),
-        ("Segmentation", "segmentation", "Region losses (`Dice`, `Jaccard`, `Tversky`, `Lovasz`) for rare classes, usually "
-         "added to cross-entropy: `Dice(mode=\"multiclass\", from_logits=True) + SparseCategoricalCrossentropy(from_logits=True)`.",
-         "segmentation.py"),
+        (
+            "Regression with outliers",
+            "regression",
+            "`Huber`, `SmoothL1`, `LogCosh` or `AdaptiveRobust` (which spans L2, "
+            "Charbonnier, Cauchy and Welsch with `alpha`) instead of `MeanSquaredError`; `Pinball` for quantiles; "
+            "`GaussianNLL`/`PoissonNLL` when the model predicts a distribution.",
+            "quickstart.py",
+        ),
+        (
+            "Imbalanced classification",
+            "classification",
+            "Output logits and use `from_logits=True`. Start with "
+            "`CategoricalCrossentropy(class_weight=...)` or `SparseCategoricalCrossentropy(class_weight=...)`; focal "
+            "(`CategoricalFocalCrossentropy`, `BinaryFocalCrossentropy`) and `PolyCrossentropy` reweigh easy examples.",
+            "imbalanced_focal.py",
+        ),
+        (
+            "Segmentation",
+            "segmentation",
+            "Region losses (`Dice`, `Jaccard`, `Tversky`, `Lovasz`) for rare classes, usually "
+            'added to cross-entropy: `Dice(mode="multiclass", from_logits=True) + SparseCategoricalCrossentropy(from_logits=True)`.',
+            "segmentation.py",
+        ),
         ("Metric learning", "embedding", "Pair, triplet and contrastive losses on embeddings.", None),
         ("Ranking", "ranking", "Pairwise and listwise ranking losses on lists of scores.", None),
         ("Sequences", "sequence", "CTC for unaligned sequences (speech, OCR); edit distances to measure them.", None),
@@ -248,8 +330,17 @@ def choosing_page(registered: set[str]) -> str:
     for title, family, text, example in advice:
         if family not in grouped:
             continue
-        lines += [f"## {title}", "", text, "", "Losses: " + ", ".join(
-            f"[`{e.cls.__name__}`](families/{family}.md#{e.cls.__name__.lower()})" for e in grouped[family]), ""]
+        lines += [
+            f"## {title}",
+            "",
+            text,
+            "",
+            "Losses: "
+            + ", ".join(
+                f"[`{e.cls.__name__}`](families/{family}.md#{e.cls.__name__.lower()})" for e in grouped[family]
+            ),
+            "",
+        ]
         if example:
             script = ROOT / "examples" / example
             doc = (inspect.cleandoc(script.read_text().split('"""')[1]) if script.exists() else "").split("\n\n")[0]
@@ -308,8 +399,14 @@ def on_config(config):
             path = _picture(
                 f"compare_{key}",
                 lambda s=specs, t=title: keras_losses.plot(
-                    s[0][0], *[n for n, _ in s[1:]], options=s[0][1], compare_options=[o for _, o in s[1:]],
-                    title=t, figsize=(9.0, 3.4), dpi=72),
+                    s[0][0],
+                    *[n for n, _ in s[1:]],
+                    options=s[0][1],
+                    compare_options=[o for _, o in s[1:]],
+                    title=t,
+                    figsize=(9.0, 3.4),
+                    dpi=72,
+                ),
             )
             _IMAGES[f"images/compare_{key}.png"] = path
             drawn.append((key, title, specs))
@@ -335,7 +432,7 @@ def on_config(config):
     ]
     for item in nav[-2]["Migration"]:
         key = next(iter(item))
-        title = migrations[item[key]].splitlines()[0][len("# From "):]
+        title = migrations[item[key]].splitlines()[0][len("# From ") :]
         item[title] = item.pop(key)
     config["nav"] = nav
     log.info(f"keras_losses: {len(_PAGES)} pages, {len(_IMAGES)} pictures in {time.time() - start:.1f} s")
