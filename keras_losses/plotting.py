@@ -486,7 +486,9 @@ def plot(
         axes.set_xlabel(axis)
         axes.grid(alpha=0.3)
         axes.axhline(0.0, color="0.6", linewidth=0.6)
-    value_axes.legend(fontsize="small")
+    labels = [line.get_label() for line in value_axes.lines]
+    columns = 1 if len(labels) <= 2 or max(map(len, labels)) > 45 else 2
+    figure.legend(loc="outside lower center", ncols=columns, fontsize="small", frameon=False)
     if title is None:
         title = ", ".join(dict.fromkeys(group[0].loss.split("(")[0] for group in drawn))
     note = drawn[0][0].note
