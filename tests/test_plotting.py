@@ -41,7 +41,7 @@ def test_plot_returns_a_figure_with_value_and_gradient_axes():
     value, grad = figure.axes
     assert [value.get_title(), grad.get_title()] == ["value", "gradient"]
     assert len(value.lines) == len(grad.lines) == 3 + 1  # three curves and the zero line
-    assert "huber(delta=0.5)" in [t.get_text() for t in value.get_legend().get_texts()]
+    assert "huber(delta=0.5)" in [t.get_text() for t in figure.legends[0].get_texts()]
 
 
 def test_binary_losses_draw_both_targets_and_region_losses_the_overlap():
