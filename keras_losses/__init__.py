@@ -17,6 +17,7 @@ from keras_losses.core.composite import CompositeLoss
 from keras_losses.core.reduction import REDUCTIONS
 from keras_losses.core.registry import entries, get, names, register_loss
 from keras_losses.embedding import *  # noqa: F403 - the public embedding API
+from keras_losses.plotting import plot
 from keras_losses.ranking import *  # noqa: F403 - the public ranking API
 from keras_losses.regression import *  # noqa: F403 - the public regression API
 from keras_losses.segmentation import *  # noqa: F403 - the public segmentation API
@@ -31,6 +32,7 @@ __all__ = [
     "entries",
     "get",
     "names",
+    "plot",
     "register_loss",
     *classification.__all__,
     *embedding.__all__,

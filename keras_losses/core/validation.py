@@ -254,3 +254,8 @@ def check_shapes_match(y_true: Any, y_pred: Any) -> None:
             "`y_true` and `y_pred` must have the same shape, got "
             f"y_true.shape={_shape_str(a)} and y_pred.shape={_shape_str(b)}."
         )
+
+
+def declared_checks(function: Callable) -> dict[str, Check]:
+    """The option checks a loss function declared with :func:`checked` (``{}`` if none)."""
+    return dict(getattr(function, "checks", {}))
