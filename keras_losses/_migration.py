@@ -174,8 +174,16 @@ SMP = [
 ]
 
 PML = [
-    ("pml.losses.ContrastiveLoss", "Contrastive()", "distances in `y_pred`"),
-    ("pml.losses.TripletMarginLoss", "TripletSemiHard()", "labels in `y_true`, embeddings in `y_pred`"),
+    (
+        "pml.losses.ContrastiveLoss(pos_margin=0, neg_margin=1)",
+        "Contrastive(margin=1.0)",
+        "ours takes one distance per pair in `y_pred` (TF-Addons' form); PML pairs the batch from labels",
+    ),
+    (
+        "pml.losses.TripletMarginLoss(margin) + miners.TripletMarginMiner(type_of_triplets='semihard')",
+        "TripletSemiHard(margin)",
+        "labels in `y_true`, embeddings in `y_pred`; mining is TF-Addons' (per positive pair), not PML's miner",
+    ),
     ("pml.losses.NTXentLoss(temperature)", "NTXent(temperature)", "—"),
     ("pml.losses.SupConLoss(temperature)", "SupervisedContrastive(temperature)", "—"),
     ("pml.losses.CircleLoss", "Circle()", "—"),

@@ -55,10 +55,14 @@ from keras_losses.core.validation import (
 
 __all__ = [
     "ListMLE",
+    "ListMLELoss",
     "PairwiseHinge",
+    "PairwiseHingeLoss",
     "PairwiseLogistic",
+    "PairwiseLogisticLoss",
     "PairwiseMeanSquaredError",
     "PairwiseSoftZeroOne",
+    "PairwiseSoftZeroOneLoss",
     "RankingSoftmax",
     "list_mle",
     "pairwise_hinge",
@@ -520,3 +524,10 @@ class RankingSoftmax(_PerListLoss):
 
     def element_weights(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         return None, _valid_lists(y_true, y_pred)
+
+
+# keras-rs's class names, so that switching from keras-rs is a change of import only.
+PairwiseHingeLoss = PairwiseHinge
+PairwiseLogisticLoss = PairwiseLogistic
+PairwiseSoftZeroOneLoss = PairwiseSoftZeroOne
+ListMLELoss = ListMLE

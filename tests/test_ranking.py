@@ -279,3 +279,19 @@ def test_keras_mask_marks_valid_items_of_per_list_losses(rng):
     except AttributeError:  # JAX arrays carry no attributes
         pytest.skip("this backend's tensors carry no Keras mask")
     assert_close(to_numpy(kl.ListMLE()(labels, scores)), expected, 1e-6)
+
+
+KERAS_RS_NAMES = ["PairwiseHingeLoss", "PairwiseLogisticLoss", "PairwiseSoftZeroOneLoss", "ListMLELoss"]
+
+
+@pytest.mark.parametrize("name", KERAS_RS_NAMES)
+def test_keras_rs_class_names_and_signatures(name):
+    """keras-rs code switches by changing its import: same class names, same constructor parameters."""
+    import inspect
+
+    import keras_rs
+
+    ours, theirs = getattr(kl, name), getattr(keras_rs.losses, name)
+    assert ours is getattr(kl, name.removesuffix("Loss"))
+    expected = [p for p in inspect.signature(theirs.__init__).parameters if p not in ("self", "kwargs")]
+    assert list(inspect.signature(ours.__init__).parameters)[1 : 1 + len(expected)] == expected
