@@ -10,13 +10,14 @@ Strings work in ``model.compile`` for every name Keras does not already own;
 ``keras_losses.get(name)`` resolves every name, Keras's too, to our losses.
 """
 
-from keras_losses import classification, compat, embedding, ranking, regression, segmentation
+from keras_losses import classification, compat, embedding, layers, ranking, regression, segmentation
 from keras_losses.classification import *  # noqa: F403 - the public classification API
 from keras_losses.core.base import Loss
 from keras_losses.core.composite import CompositeLoss
 from keras_losses.core.reduction import REDUCTIONS
 from keras_losses.core.registry import entries, get, names, register_loss
 from keras_losses.embedding import *  # noqa: F403 - the public embedding API
+from keras_losses.layers import LAYERS, ArcFace, CenterLoss, CosFace, LargeMarginSoftmax, SphereFace
 from keras_losses.plotting import plot
 from keras_losses.ranking import *  # noqa: F403 - the public ranking API
 from keras_losses.regression import *  # noqa: F403 - the public regression API
@@ -29,6 +30,13 @@ __all__ = [
     "REDUCTIONS",
     "Loss",
     "compat",
+    "layers",
+    "LAYERS",
+    "ArcFace",
+    "CenterLoss",
+    "CosFace",
+    "LargeMarginSoftmax",
+    "SphereFace",
     "entries",
     "get",
     "names",

@@ -187,6 +187,27 @@ PML = [
     ("pml.losses.NTXentLoss(temperature)", "NTXent(temperature)", "—"),
     ("pml.losses.SupConLoss(temperature)", "SupervisedContrastive(temperature)", "—"),
     ("pml.losses.CircleLoss", "Circle()", "—"),
+    (
+        "pml.losses.ArcFaceLoss(num_classes, embedding_size, margin=28.6, scale=64)",
+        "ArcFace(num_classes, scale=64.0, margin=0.5)",
+        "a layer: `ArcFace(...)([embeddings, labels])` + `SparseCategoricalCrossentropy(from_logits=True)`; "
+        "`margin` in radians (PML: degrees); `kernel` is PML's `W`",
+    ),
+    (
+        "pml.losses.CosFaceLoss(num_classes, embedding_size, margin=0.35, scale=64)",
+        "CosFace(num_classes, scale=64.0, margin=0.35)",
+        "a layer, as ArcFace",
+    ),
+    (
+        "pml.losses.SphereFaceLoss(num_classes, embedding_size, margin=4, scale=1)",
+        "SphereFace(num_classes, scale=1.0, margin=4)",
+        "a layer, as ArcFace; integer `margin`",
+    ),
+    (
+        "pml.losses.LargeMarginSoftmaxLoss(num_classes, embedding_size, margin=4, scale=1)",
+        "LargeMarginSoftmax(num_classes, margin=4, scale=1.0)",
+        "a layer, as ArcFace; integer `margin`",
+    ),
 ]
 
 KERAS_RS = [

@@ -1,4 +1,4 @@
-"""A `.keras` file saved under this backend loads and evaluates equally under the other two."""
+"""A `.keras` file saved under this backend loads and evaluates equally under the other two (losses and layers)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ import keras_losses as kl
 from keras_losses.core.registry import KERAS_OWNED_NAMES
 from tests.cases import CASES, build_model
 from tests.helpers import BACKEND
+from tests.layer_cases import build_layer_model, layer_data
 
 OTHER_BACKENDS = [b for b in ("tensorflow", "jax", "torch") if b != BACKEND]
+#: The sum of each weight of each saved model, as saved (``.keras`` files hold every weight exactly).
+WEIGHT_SUMS: dict[str, list[float]] = {}
 
 # Runs in a fresh process under another backend: load every model, evaluate on the saved data.
 LOADER = textwrap.dedent(
@@ -32,13 +35,23 @@ LOADER = textwrap.dedent(
         data = np.load(path.with_suffix(".npz"))
         model = keras.saving.load_model(path)
         loss = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
+        x = [data["x"], data["labels"]] if "labels" in data else data["x"]  # the layers' model
         results[path.stem] = {
             "loss": type(loss).__name__,
-            "value": float(model.evaluate(data["x"], data["y"], verbose=0)),
+            "value": float(model.evaluate(x, data["y"], verbose=0)),
+            "weights": [float(np.sum(w, dtype="float64")) for w in model.get_weights()],
         }
+        if "labels" in data:  # the margins (training=True) agree too
+            trained = keras.ops.convert_to_numpy(model(x, training=True))
+            results[path.stem]["train_error"] = float(np.max(np.abs(trained - data["trained"])))
     print("RESULTS" + json.dumps(results))
     """
 )
+
+
+def _save(model, folder, stem):
+    model.save(folder / f"{stem}.keras")
+    WEIGHT_SUMS[stem] = [float(np.sum(w, dtype="float64")) for w in model.get_weights()]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +71,7 @@ def saved_models(tmp_path_factory):
             model = build_model(name, y_pred.shape[1:], activation=activation)
             model.compile(optimizer="adam", loss=loss)
             model.fit(x, y_true.astype("float32"), epochs=1, batch_size=8, verbose=0)
-            model.save(folder / f"{stem}.keras")
+            _save(model, folder, stem)
             np.savez(folder / f"{stem}.npz", x=x, y=y_true.astype("float32"))
             expected[stem] = (name, float(model.evaluate(x, y_true.astype("float32"), verbose=0)))
     # Loss arithmetic: a composite of ours and Keras's, one registered class whose config holds its terms.
@@ -67,9 +80,19 @@ def saved_models(tmp_path_factory):
     model = build_model("Dice", y_pred.shape[1:])
     model.compile(optimizer="adam", loss=kl.Dice(smooth=1.0) + 0.5 * kl.Tversky(gamma=0.75) + keras.losses.Dice())
     model.fit(x, y_true.astype("float32"), epochs=1, batch_size=8, verbose=0)
-    model.save(folder / "composite.keras")
+    _save(model, folder, "composite")
     np.savez(folder / "composite.npz", x=x, y=y_true.astype("float32"))
     expected["composite"] = ("CompositeLoss", float(model.evaluate(x, y_true.astype("float32"), verbose=0)))
+    # Every layer of keras_losses.layers in one model, trained (the centers moved), then saved.
+    x, labels = layer_data()
+    keras.utils.set_random_seed(1)
+    model = build_layer_model()
+    model.compile(optimizer="adam", loss=kl.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit([x, labels], labels, epochs=1, batch_size=16, verbose=0)
+    _save(model, folder, "layers")
+    trained = keras.ops.convert_to_numpy(model([x, labels], training=True))
+    np.savez(folder / "layers.npz", x=x, labels=labels, y=labels, trained=trained)
+    expected["layers"] = ("SparseCategoricalCrossentropy", float(model.evaluate([x, labels], labels, verbose=0)))
     return folder, expected
 
 
@@ -103,3 +126,5 @@ def test_keras_files_load_and_evaluate_equally_on_other_backends(saved_models, l
     for stem, (name, value) in expected.items():
         assert results[stem]["loss"] == name, (stem, results[stem])
         np.testing.assert_allclose(results[stem]["value"], value, rtol=1e-5, err_msg=f"{stem} saved on {BACKEND}")
+        np.testing.assert_allclose(results[stem]["weights"], WEIGHT_SUMS[stem], rtol=1e-6, atol=1e-6, err_msg=stem)
+    assert results["layers"]["train_error"] <= 1e-4, results["layers"]

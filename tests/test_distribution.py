@@ -11,6 +11,8 @@ denominator depends on the data (ignored labels, class weights, Keras masks,
 ``mean_with_sample_weight``, ``weighted_mean``, ``sum_by_nonzero_weights``) are
 per replica under ``tf.distribute``, averaged over the replicas, as Keras's own
 masked losses are; under JAX's ``DataParallel`` they are global. Both are tested.
+The same processes also train a model of every layer of ``keras_losses.layers``
+(CenterLoss updates its centers from the whole batch, every replica's share).
 """
 
 from __future__ import annotations
@@ -55,6 +57,15 @@ def _assert_same_training(one, other, what):
             assert np.max(np.abs(got - want)) <= RTOL * scale, f"{head}: weights after fit differ, {what}"
 
 
+def _assert_same_layers(one, other, what):
+    """The model of every keras_losses layer: same losses, kernels and centers (CenterLoss: global update)."""
+    np.testing.assert_allclose(other["layers"]["loss"], one["layers"]["loss"], rtol=RTOL, err_msg=f"layers, {what}")
+    for (path, want), (other_path, got) in zip(one["layers"]["weights"], other["layers"]["weights"], strict=True):
+        got, want = np.asarray(got), np.asarray(want)
+        assert path == other_path and np.max(np.abs(want)) > 0, path
+        assert np.max(np.abs(got - want)) <= RTOL * max(1.0, float(np.max(np.abs(want)))), f"{path}, {what}"
+
+
 def _per_replica_mean(result):
     """What the README says: each head's value on each replica's share, averaged over the replicas."""
     return sum(float(np.mean([half[i] for half in result["halves"]])) for i in range(len(result["names"])))
@@ -71,6 +82,7 @@ if BACKEND == "tensorflow":
         results.update(_results(runs))
         for strategy in ("mirrored2", "mirrored4"):
             _assert_same_training(results["one"], results[strategy], strategy)
+            _assert_same_layers(results["one"], results[strategy], strategy)
         # Data-dependent means: per replica, then averaged over the 2 replicas -- not the global mean.
         per_replica = results["per_replica"]
         expected, global_value = _per_replica_mean(per_replica), sum(per_replica["whole"])
@@ -88,5 +100,6 @@ if BACKEND == "jax":
         }
         results = _results(runs)
         _assert_same_training(results["one"], results["data_parallel4"], "DataParallel on 4 devices")
+        _assert_same_layers(results["one"], results["data_parallel4"], "DataParallel on 4 devices")
         # Data-dependent means are global under DataParallel: evaluate() is one device's.
         np.testing.assert_allclose(results["data_parallel4"]["evaluate"], results["one"]["evaluate"], rtol=1e-6)

@@ -420,7 +420,7 @@ def on_config(config):
     _PAGES["comparisons.md"] = comparisons_page(drawn)
     _PAGES["choosing.md"] = choosing_page(registered)
     _PAGES["cli.md"] = cli_page()
-    migrations = migration_pages(registered)
+    migrations = migration_pages(registered | {layer.__name__ for layer in keras_losses.LAYERS})  # heads too
     _PAGES.update(migrations)
     nav += [
         {"Choosing a loss": "choosing.md"},

@@ -88,3 +88,22 @@ def _keras_scale_loss() -> Any:
 
 
 _WARNED: list[bool] = []
+
+
+def drop_other_replicas_losses(layer: Any, value: Any) -> None:
+    """Remove from ``layer``'s own ``add_loss`` list the losses of other ``tf.distribute`` replicas.
+
+    ``MirroredStrategy`` builds each replica's step in its own thread, on the same
+    layer objects, and switches threads at every cross-replica synchronisation.
+    A layer that synchronises inside ``call`` (an all-reduce) and then calls
+    ``add_loss`` lets the replicas resume one after the other, so a later replica
+    finds the earlier one's loss (placed on the earlier replica's device) still
+    in the shared list and would count it. Keras keeps that list in the private
+    ``_losses``; if it moved, nothing is removed. Losses on ``value``'s own device
+    (or with no device: every backend but TensorFlow's graphs) are kept.
+    """
+    device = getattr(value, "device", None)
+    own = getattr(layer, "_losses", None)
+    if not isinstance(device, str) or not device or not isinstance(own, list):
+        return
+    own[:] = [loss for loss in own if getattr(loss, "device", device) in (device, "")]

@@ -124,6 +124,7 @@ def _is_int(value: Any) -> bool:
 
 
 integer = Check("an integer", _is_int, lambda size: [-1, 0])
+positive_integer = Check("an integer >= 1", lambda v: _is_int(v) and v >= 1, lambda size: [1, 2])
 boolean = Check("True or False", lambda v: isinstance(v, bool), lambda size: [False, True])
 #: An axis; the fuzz tests choose axes from the inputs' rank, not from ``edges``.
 axis = Check("an integer axis", _is_int, lambda size: [-1])

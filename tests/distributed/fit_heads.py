@@ -16,12 +16,15 @@ still trains its own columns: the final weights of each head compare the
 gradients of each loss and reduction one by one. The script writes the reported
 loss of each epoch and the per-head weights; with data-dependent heads also
 ``evaluate()`` on one batch and, under ``MirroredStrategy``, every head's value
-on the whole batch and on each half of it, computed on one device.
+on the whole batch and on each half of it, computed on one device. With ``default``
+and ``sharded`` heads it also fits a second model that holds every layer of
+``keras_losses.layers`` (:func:`fit_layers`) and writes its losses and weights.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import os
@@ -173,15 +176,20 @@ def heads_loss_class():
     return HeadsLoss
 
 
+@functools.cache
+def _mirrored(replicas: int):
+    """One ``MirroredStrategy`` per process (a second one would reuse the first one's collective keys)."""
+    import tensorflow as tf
+
+    devices = [d.name for d in tf.config.list_logical_devices("CPU")[:replicas]]
+    return tf.distribute.MirroredStrategy(devices)
+
+
 def _strategy_scope(strategy: str):
     import contextlib
 
     if strategy.startswith("mirrored"):
-        import tensorflow as tf
-
-        replicas = int(strategy[len("mirrored") :])
-        devices = [d.name for d in tf.config.list_logical_devices("CPU")[:replicas]]
-        return tf.distribute.MirroredStrategy(devices).scope()
+        return _mirrored(int(strategy[len("mirrored") :])).scope()
     if strategy.startswith("data_parallel"):
         import jax
         import keras
@@ -217,6 +225,8 @@ def run(strategy: str, selection: str, fit: bool = True) -> dict:
             h.name: [kernel[:, h.start : h.start + h.width].tolist(), bias[h.start : h.start + h.width].tolist()]
             for h in heads
         }
+    if fit and selection in ("default", "sharded"):
+        result["layers"] = fit_layers(strategy)
     if selection != "default":
         result["evaluate"] = float(model.evaluate(x, y, sample_weight=weight, batch_size=SAMPLES, verbose=0))
     if selection != "default" and strategy.startswith("mirrored"):
@@ -227,6 +237,26 @@ def run(strategy: str, selection: str, fit: bool = True) -> dict:
         result["whole"] = [float(v) for v in loss.head_values(y, pred, weight)]
         result["halves"] = [[float(v) for v in loss.head_values(y[h], pred[h], weight[h])] for h in halves]
     return result
+
+
+def fit_layers(strategy: str) -> dict:
+    """Every layer of ``keras_losses.layers`` in one model (CenterLoss, then the heads): fit as above."""
+    import keras
+
+    import keras_losses as kl
+    from tests.layer_cases import build_layer_model, layer_data
+
+    x, labels = layer_data(SAMPLES)
+    with _strategy_scope(strategy):
+        keras.utils.set_random_seed(1)
+        model = build_layer_model()
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss=kl.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit([x, labels], labels, batch_size=STEPS_BATCH, epochs=2, shuffle=False, verbose=0)
+    weights = model.get_weights()  # the centers included
+    return {
+        "loss": [float(v) for v in history.history["loss"]],
+        "weights": [[w.path, value.tolist()] for w, value in zip(model.weights, weights, strict=True)],
+    }
 
 
 if __name__ == "__main__":
