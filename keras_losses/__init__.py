@@ -10,7 +10,7 @@ Strings work in ``model.compile`` for every name Keras does not already own;
 ``keras_losses.get(name)`` resolves every name, Keras's too, to our losses.
 """
 
-from keras_losses import classification, compat, regression, segmentation
+from keras_losses import classification, compat, metrics, regression, segmentation, sequence
 from keras_losses.classification import *  # noqa: F403 - the public classification API
 from keras_losses.core.base import Loss
 from keras_losses.core.composite import CompositeLoss
@@ -18,6 +18,7 @@ from keras_losses.core.reduction import REDUCTIONS
 from keras_losses.core.registry import entries, get, names, register_loss
 from keras_losses.regression import *  # noqa: F403 - the public regression API
 from keras_losses.segmentation import *  # noqa: F403 - the public segmentation API
+from keras_losses.sequence import *  # noqa: F403 - the public sequence API
 
 __version__ = "0.1.0"
 
@@ -26,6 +27,7 @@ __all__ = [
     "REDUCTIONS",
     "Loss",
     "compat",
+    "metrics",
     "entries",
     "get",
     "names",
@@ -33,4 +35,5 @@ __all__ = [
     *classification.__all__,
     *regression.__all__,
     *segmentation.__all__,
+    *sequence.__all__,
 ]
