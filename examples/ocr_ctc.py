@@ -1,4 +1,4 @@
-"""Read strings of handwritten digits with CTC: a small CNN + bidirectional GRU, on any backend.
+"""Read strings of handwritten digits with CTC: a small CNN + bidirectional RNN, on any backend.
 
 Images of 1 to 4 digits side by side are built from scikit-learn's bundled
 ``load_digits`` (8x8 images, no download). The labels have different lengths
@@ -51,12 +51,12 @@ def make_strings(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def build_model() -> keras.Model:
     inputs = keras.Input((8, 8 * MAX_DIGITS, 1))
-    x = keras.layers.Conv2D(16, 3, padding="same", activation="relu")(inputs)
-    x = keras.layers.MaxPooling2D((2, 4))(x)  # (4, 8, 16): 8 columns, two per digit
-    x = keras.layers.Permute((2, 1, 3))(x)  # columns first: (8, 4, 16)
-    x = keras.layers.Reshape((8, 4 * 16))(x)
+    x = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(inputs)
+    x = keras.layers.MaxPooling2D((2, 4))(x)  # (4, 8, 32): 8 columns, two per digit
+    x = keras.layers.Permute((2, 1, 3))(x)  # columns first: (8, 4, 32)
+    x = keras.layers.Reshape((8, 4 * 32))(x)
     x = keras.layers.Dense(64, activation="relu")(x)
-    x = keras.layers.Bidirectional(keras.layers.GRU(32, return_sequences=True))(x)
+    x = keras.layers.Bidirectional(keras.layers.SimpleRNN(64, return_sequences=True))(x)
     outputs = keras.layers.Dense(11)(x)  # logits: blank + 10 digits per column
     return keras.Model(inputs, outputs)
 

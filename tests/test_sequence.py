@@ -77,7 +77,9 @@ def _ours(options, labels, y_pred, cotangent, input_lengths=INPUT_LENGTHS):
 
     def scalar(t, p):
         values = fn(t, p, input_length=input_lengths, **options)
-        return keras.ops.sum(keras.ops.where(keras.ops.isfinite(values), values, 0.0) * keras.ops.convert_to_tensor(cotangent, "float32"))
+        return keras.ops.sum(
+            keras.ops.where(keras.ops.isfinite(values), values, 0.0) * keras.ops.convert_to_tensor(cotangent, "float32")
+        )
 
     arrays = [labels.astype("float32"), y_pred.astype("float32")]
     _, (grad,) = value_and_grads(scalar, arrays, wrt=[1])
@@ -391,7 +393,7 @@ def test_ocr_example_trains_saves_and_reloads(tmp_path):
     """A short run: the character error rate falls, decoded strings print, the .keras file reloads."""
     script = pathlib.Path(__file__).parents[1] / "examples" / "ocr_ctc.py"
     result = subprocess.run(
-        [sys.executable, str(script), "--epochs", "4", "--samples", "512", "--output", str(tmp_path / "ocr.keras")],
+        [sys.executable, str(script), "--epochs", "3", "--samples", "768", "--output", str(tmp_path / "ocr.keras")],
         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
         capture_output=True,
         text=True,
