@@ -19,7 +19,6 @@ import math
 from typing import Any, NamedTuple
 
 import keras
-import numpy as np
 from keras import ops
 
 from keras_losses.core._keras_internals import get_keras_mask
@@ -396,11 +395,11 @@ def _edit_table(
     if rows * cols == 0:  # one side is empty: D[len1, len2] = len1 + len2
         return ops.cast(len1 + len2, dtype)
     target = len1 + len2
-    index = np.arange(rows + 1)
+    index = ops.arange(rows + 1, dtype="int32")[None, :]
     pick = ops.cast(ops.equal(ops.arange(rows + 1, dtype="int32")[None, :], len1[:, None]), dtype)
     far = ops.full_like(pick, _FAR)
-    previous = ops.where(ops.convert_to_tensor(index[None, :] == 0), ops.zeros_like(pick), far)
-    current = ops.where(ops.convert_to_tensor(index[None, :] <= 1), ops.ones_like(pick), far)
+    previous = ops.where(ops.equal(index, 0), ops.zeros_like(pick), far)
+    current = ops.where(ops.less_equal(index, 1), ops.ones_like(pick), far)
     result = ops.cast(ops.minimum(target, 1), dtype)  # D on the anti-diagonals 0 and 1
     for k in range(2, rows + cols + 1):
         up = ops.concatenate([far[:, :1], current[:, :-1]], axis=1)  # D[i-1, j]
@@ -410,21 +409,21 @@ def _edit_table(
         else:
             stacked = ops.stack([up + 1.0, current + 1.0, diagonal], axis=-1)
             cell = -temperature * ops.logsumexp(-stacked / temperature, axis=-1)
-        border = ops.convert_to_tensor((index == 0) | (index == k))
-        cell = ops.where(border[None, :], ops.full_like(cell, float(k)), cell)
+        border = ops.logical_or(ops.equal(index, 0), ops.equal(index, k))
+        cell = ops.where(border, ops.full_like(cell, float(k)), cell)
         result = ops.where(ops.equal(target, k), ops.sum(cell * pick, axis=1), result)
         previous, current = current, cell
     return result
 
 
-def _diagonal_positions(rows: int, cols: int) -> np.ndarray:
-    """``(rows + cols + 1, rows + 1)`` int32: the flat position ``(i-1) * cols + (j-1)`` of cell ``(i, k - i)``
-    of anti-diagonal ``k`` in a ``(rows, cols)`` cost matrix (0 outside it)."""
-    k = np.arange(rows + cols + 1)[:, None]
-    i = np.arange(rows + 1)[None, :]
+def _diagonal_positions(k: int, rows: int, cols: int) -> Any:
+    """``(rows + 1,)`` int32: the flat position ``(i-1) * cols + (j-1)`` of cell ``(i, j = k - i)`` of
+    anti-diagonal ``k`` in a ``(rows, cols)`` cost matrix (0 outside it). Keras ops, not NumPy, so that
+    ``torch.compile`` traces it whole."""
+    i = ops.arange(rows + 1, dtype="int32")
     j = k - i
-    inside = (i >= 1) & (j >= 1) & (j <= cols)
-    return np.where(inside, (i - 1) * cols + (j - 1), 0).astype("int32")
+    inside = ops.logical_and(ops.logical_and(i >= 1, j >= 1), j <= cols)
+    return ops.where(inside, (i - 1) * cols + (j - 1), ops.zeros_like(i))
 
 
 @checked(normalize=boolean)
@@ -467,12 +466,11 @@ def edit_distance(y_true: Any, y_pred: Any, *, normalize: bool = True) -> Any:
     _check_batch(truth.values, hypothesis.values)
     rows, cols = truth.values.shape[1], hypothesis.values.shape[1]
     truth_values = ops.cast(truth.values, hypothesis.values.dtype)
-    positions = _diagonal_positions(rows, cols)
     # On anti-diagonal k, cell i compares truth[i - 1] with hypothesis[k - i - 1].
     shifted_truth = ops.concatenate([ops.zeros_like(truth_values[:, :1]), truth_values], axis=1)
 
     def diagonal_cost(k: int) -> Any:
-        hyp = ops.take(hypothesis.values, ops.convert_to_tensor(positions[k] % max(cols, 1)), axis=1)
+        hyp = ops.take(hypothesis.values, _diagonal_positions(k, rows, cols) % max(cols, 1), axis=1)
         return ops.cast(ops.not_equal(shifted_truth, hyp), y_pred.dtype)
 
     distance = _edit_table(diagonal_cost, truth.length, hypothesis.length, rows, cols, None, y_pred.dtype)
@@ -536,10 +534,8 @@ def soft_edit_distance(y_true: Any, y_pred: Any, *, temperature: float = 1.0, in
     index = ops.maximum(labels.values, 0)  # the padding's cells are never read
     gathered = ops.take_along_axis(y_pred, ops.repeat(index[:, None, :], cols, axis=1), axis=2)
     cost = ops.reshape(1.0 - ops.transpose(gathered, (0, 2, 1)), (-1, rows * cols))
-    positions = _diagonal_positions(rows, cols)
-
     def diagonal_cost(k: int) -> Any:
-        return ops.take(cost, ops.convert_to_tensor(positions[k]), axis=1)
+        return ops.take(cost, _diagonal_positions(k, rows, cols), axis=1)
 
     distance = _edit_table(diagonal_cost, labels.length, input_length, rows, cols, temperature, y_pred.dtype)
     if rows * cols == 0:  # no table: keep the value tied to y_pred (a zero gradient, NaN stays NaN)
