@@ -534,6 +534,7 @@ def soft_edit_distance(y_true: Any, y_pred: Any, *, temperature: float = 1.0, in
     index = ops.maximum(labels.values, 0)  # the padding's cells are never read
     gathered = ops.take_along_axis(y_pred, ops.repeat(index[:, None, :], cols, axis=1), axis=2)
     cost = ops.reshape(1.0 - ops.transpose(gathered, (0, 2, 1)), (-1, rows * cols))
+
     def diagonal_cost(k: int) -> Any:
         return ops.take(cost, _diagonal_positions(k, rows, cols), axis=1)
 
