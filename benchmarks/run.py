@@ -5,6 +5,7 @@
     bash benchmarks/run.sh --dropins      # only the Keras drop-in section: each class named as one
                                           # in keras.losses against Keras's own, at 2M elements
     bash benchmarks/run.sh --segmentation # only the segmentation section (benchmarks/segmentation.py)
+    bash benchmarks/run.sh --sequence     # only the sequence section (benchmarks/sequence.py)
 
 One child process per backend (``KERAS_BACKEND`` is fixed at import) measures
 every loss at every size; the parent merges their JSON into a Markdown table of
@@ -469,6 +470,10 @@ def write_dropin_section(rows: list[dict], path: pathlib.Path) -> None:
     replace_section(path, lines)
 
 
+#: Markers of the sections other modules write (benchmarks/segmentation.py, benchmarks/sequence.py).
+KEPT_SECTIONS = (("<!-- segmentation -->", "<!-- /segmentation -->"), ("<!-- sequence -->", "<!-- /sequence -->"))
+
+
 def replace_section(path: pathlib.Path, lines: list[str]) -> None:
     """Write ``lines`` (a marked section: first and last line are its markers) into RESULTS.md,
     replacing the section between the same markers, or appending it; the rest stays."""
@@ -737,8 +742,10 @@ def write_report(rows: list[dict], path: pathlib.Path, versions: dict) -> None:
                     lines += [f"- {loss}: {NOTES[loss]}"]
             lines.append("")
     previous = path.read_text() if path.exists() else ""
-    if DROPIN_BEGIN in previous:  # the drop-in section has its own command: keep it
-        lines += [DROPIN_BEGIN + previous.split(DROPIN_BEGIN, 1)[1].split(DROPIN_END, 1)[0] + DROPIN_END, ""]
+    # The sections with their own command (--dropins, --segmentation, --sequence): keep them.
+    for begin, end in ((DROPIN_BEGIN, DROPIN_END), *KEPT_SECTIONS):
+        if begin in previous:
+            lines += [begin + previous.split(begin, 1)[1].split(end, 1)[0] + end, ""]
     path.write_text("\n".join(lines))
 
 
@@ -751,11 +758,17 @@ def main() -> None:
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--dropins", action="store_true", help="only the Keras drop-in section")
     parser.add_argument("--segmentation", action="store_true", help="only the segmentation section")
+    parser.add_argument("--sequence", action="store_true", help="only the sequence section")
     args = parser.parse_args()
     if args.segmentation:
         import segmentation
 
         segmentation.main(pathlib.Path(args.output), args.backends)
+        return
+    if args.sequence:
+        import sequence
+
+        sequence.main(pathlib.Path(args.output), args.backends)
         return
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats, budget = (3, 0.02) if args.quick else (9, 0.1)

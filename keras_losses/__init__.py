@@ -10,7 +10,7 @@ Strings work in ``model.compile`` for every name Keras does not already own;
 ``keras_losses.get(name)`` resolves every name, Keras's too, to our losses.
 """
 
-from keras_losses import classification, compat, embedding, layers, ranking, regression, segmentation
+from keras_losses import classification, compat, embedding, layers, metrics, ranking, regression, segmentation, sequence
 from keras_losses.classification import *  # noqa: F403 - the public classification API
 from keras_losses.core.base import Loss
 from keras_losses.core.composite import CompositeLoss
@@ -22,6 +22,7 @@ from keras_losses.plotting import plot
 from keras_losses.ranking import *  # noqa: F403 - the public ranking API
 from keras_losses.regression import *  # noqa: F403 - the public regression API
 from keras_losses.segmentation import *  # noqa: F403 - the public segmentation API
+from keras_losses.sequence import *  # noqa: F403 - the public sequence API
 
 __version__ = "0.1.0"
 
@@ -37,6 +38,7 @@ __all__ = [
     "CosFace",
     "LargeMarginSoftmax",
     "SphereFace",
+    "metrics",
     "entries",
     "get",
     "names",
@@ -47,4 +49,5 @@ __all__ = [
     *ranking.__all__,
     *regression.__all__,
     *segmentation.__all__,
+    *sequence.__all__,
 ]

@@ -208,9 +208,11 @@ class Case:
     #: Extra extremes for one option set: ``{option-set index: extremes}``.
     extremes_for: dict = dataclasses.field(default_factory=dict)
     #: What ``y_true`` holds: ``"dense"`` (the shape of ``y_pred``), ``"index"`` (one class
-    #: index per position, ``y_pred.shape[:-1]``), ``"index_rows"`` (rows of indices) or ``"labels"``
+    #: index per position, ``y_pred.shape[:-1]``), ``"index_rows"`` (rows of indices), ``"labels"``
     #: (one label per row of ``(N, ..., D)`` predictions, ``(N,)``: group identities or signs, which
-    #: couple the rows of a batch; not class indices).
+    #: couple the rows of a batch; not class indices), ``"sequence"`` (label sequences ``(N, S)``
+    #: padded with -1 for scores ``(N, T, C)``) or ``"tokens"`` (padded token sequences ``(N, S1)``
+    #: against ``(N, S2)``): see :data:`SEQUENCE_TARGETS`.
     targets: str = "dense"
     #: Ranks of ``y_pred`` the fuzz tests try (rank 1 is one axis of ``d`` values).
     ranks: tuple = (1, 2, 3, 4)
@@ -238,6 +240,9 @@ class Case:
     #: Inputs and activation for preset aliases whose options change the inputs' kind:
     #: ``{alias: (inputs, activation)}`` (``"lovasz_softmax"`` takes labels, not binary targets).
     preset_inputs: dict = dataclasses.field(default_factory=dict)
+    #: Whether the loss has a gradient: ``False`` for piecewise-constant losses (edit distance),
+    #: whose gradient must then be exactly 0 (never NaN, never a made-up slope).
+    differentiable: bool = True
 
     def sample(self, rng, batch, d=3):
         """``(y_true, y_pred)`` for ``batch`` samples of ``d`` outputs."""
@@ -743,6 +748,112 @@ CASES |= {
             ({"remove_diagonal": 1}, "remove_diagonal"),
         ],
         batch_statistics=True,
+    ),
+}
+
+
+# --- sequences: labels padded with -1 (tests/test_sequence.py has the oracle tests) -----------------------
+
+#: Targets whose samples are sequences of different lengths, not one value per prediction.
+SEQUENCE_TARGETS = ("sequence", "tokens")
+SEQ_S, SEQ_T = 3, 5  # label length and input steps: 2 * 3 - 1 = 5 steps fit any label with repeats
+
+
+def _padded(rng, n, width, low, high, min_length=0):
+    """``(n, width)`` integers in ``[low, high)``, each row padded with -1 after a random length."""
+    if high <= low:  # no label can be drawn: empty rows
+        return np.full((n, width), -1.0)
+    lengths = rng.integers(min_length, width + 1, n)
+    values = rng.integers(low, high, (n, width)).astype("float64")
+    return np.where(np.arange(width)[None, :] < lengths[:, None], values, -1.0)
+
+
+def ctc_inputs(rng, lead, d=3):
+    """Labels in ``[1, d - 1)`` (neither blank 0 nor blank -1) and per-step probabilities ``(N, T, d)``
+    (valid as logits too); every label fits ``T`` steps."""
+    n = lead[0]
+    labels = _padded(rng, n, SEQ_S, 1, d - 1)
+    return labels, softmax(rng.normal(0, 1, (n, SEQ_T, d)))
+
+
+def ctc_extremes(rng, lead, d, options):
+    labels, _ = ctc_inputs(rng, lead, d)
+    if options.get("from_logits", True):
+        return labels, _pick(rng, LOGIT_POOL, (lead[0], SEQ_T, d))
+    return labels, _pick(rng, PROB_POOL, (lead[0], SEQ_T, d))
+
+
+def soft_edit_inputs(rng, lead, d=3):
+    n = lead[0]
+    return _padded(rng, n, SEQ_S, 0, d), softmax(rng.normal(0, 1, (n, SEQ_T - 1, d)))
+
+
+def soft_edit_extremes(rng, lead, d, options):
+    labels, _ = soft_edit_inputs(rng, lead, d)
+    return labels, _pick(rng, PROB_POOL, (lead[0], SEQ_T - 1, d))
+
+
+def token_inputs(rng, lead, d=3):
+    """Truths of 1 to 4 tokens (an empty truth is inf when normalising), hypotheses of 0 to 5."""
+    n = lead[0]
+    return _padded(rng, n, 4, 0, d, min_length=1), _padded(rng, n, 5, 0, d)
+
+
+def token_extremes(rng, lead, d, options):
+    truth, hypothesis = token_inputs(rng, lead, d)
+    big = np.where(truth >= 0, truth * BIG, -1.0), np.where(hypothesis >= 0, hypothesis * BIG - 1e-3, -1.0)
+    return big if rng.random() < 0.5 else (truth, hypothesis)
+
+
+# Feasible alignments (with repeats and an empty label), ±1e4 logits or exact 0/1 probabilities.
+CTC_LOGIT_EXTREMES = [
+    (
+        np.array([[1.0, 1.0, -1.0], [-1.0, -1.0, -1.0]]),
+        np.array([[[BIG, -BIG, 0.0]] * SEQ_T, [[-BIG, BIG, 0.0], [0.0, 0.0, 0.0], [BIG, BIG, -BIG]] + [[0.0] * 3] * 2]),
+    ),
+]
+CTC_PROB_EXTREMES = [
+    (np.array([[1.0, 1.0, -1.0], [1.0, -1.0, -1.0]]), np.eye(3)[[[0, 0, 0, 0, 0], [2, 2, 2, 2, 2]]]),
+]
+SOFT_EDIT_EXTREMES = [(np.array([[0.0, 2.0, -1.0], [-1.0, -1.0, -1.0]]), np.eye(3)[[[1, 1, 0, 2], [0, 1, 2, 2]]])]
+TOKEN_EXTREMES = [
+    (np.array([[BIG, 1.0, -1.0], [-1.0, -1.0, -1.0]]), np.array([[BIG, 2.0, 3.0, -1.0], [-1.0, -1.0, -1.0, -1.0]])),
+]
+
+CASES |= {
+    "CTC": Case(
+        inputs=ctc_inputs,
+        extremes=CTC_LOGIT_EXTREMES,
+        option_sets=[{}, {"blank": -1, "from_logits": False, "zero_infinity": True, "length_normalized": True}],
+        extremes_for={1: CTC_PROB_EXTREMES},
+        bad_options=[
+            ({"blank": 1.5}, "blank"),
+            ({"zero_infinity": 1}, "zero_infinity"),
+            ({"from_logits": "no"}, "from_logits"),
+        ],
+        targets="sequence",
+        ranks=(2,),
+        extreme_inputs=ctc_extremes,
+    ),
+    "EditDistance": Case(
+        inputs=token_inputs,
+        extremes=TOKEN_EXTREMES,
+        option_sets=[{}, {"normalize": False}],
+        bad_options=[({"normalize": 1}, "normalize")],
+        targets="tokens",
+        ranks=(2,),
+        extreme_inputs=token_extremes,
+        differentiable=False,
+    ),
+    "SoftEditDistance": Case(
+        inputs=soft_edit_inputs,
+        extremes=SOFT_EDIT_EXTREMES,
+        option_sets=[{}, {"temperature": 0.1}],
+        bad_options=[({"temperature": 0.0}, "temperature"), ({"temperature": -1.0}, "temperature")],
+        activation="softmax",
+        targets="sequence",
+        ranks=(2,),
+        extreme_inputs=soft_edit_extremes,
     ),
 }
 

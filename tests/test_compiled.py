@@ -26,6 +26,7 @@ TORCH_GRAPH_BREAKS = {
     "BinaryCrossentropy": "from logits it calls Keras's ops.binary_crossentropy (PyTorch's fused kernel), whose "
     "torch backend asks torch.backends.mps.is_available(), which dynamo cannot put in a graph",
     "BinaryFocalCrossentropy": "the same fused cross-entropy op from logits",
+    "CTC": "PyTorch's native ctc_loss kernel (aten._ctc_loss), whose output shape dynamo reads as data-dependent",
 }
 COMPILED_RTOL = 1e-6
 

@@ -19,7 +19,7 @@ import pytest
 
 import keras_losses as kl
 from keras_losses.core.registry import KERAS_OWNED_NAMES
-from tests.cases import CASES, build_model, per_sample
+from tests.cases import CASES, SEQUENCE_TARGETS, build_model, per_sample
 from tests.helpers import (
     ALL_REDUCTIONS,
     BACKEND,
@@ -180,6 +180,13 @@ def test_bad_options_raise_value_error_naming_the_argument(entry):
 @pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
 def test_mismatched_shapes_raise_with_both_shapes(entry):
     y_true, y_pred = _inputs(entry, batch=4)
+    if CASES[entry.cls.__name__].targets in SEQUENCE_TARGETS:  # any lengths fit: the batch sizes must agree
+        wrong = np.concatenate([y_true, y_true], axis=0)
+        with pytest.raises(
+            ValueError, match=re.escape(_shape(wrong.shape)) + r".*y_pred\.shape=" + re.escape(_shape(y_pred.shape))
+        ):
+            entry.cls()(wrong, y_pred)
+        return
     wrong = np.concatenate([y_true, y_true], axis=-1)  # e.g. (4, 6) against (4, 3), or labels (8,)
     # Both shapes are named: the wrong one, then the predictions' (the mean's, for stacked inputs).
     with pytest.raises(ValueError, match=re.escape(_shape(wrong.shape)) + r".*y_pred\.shape=\(4, 3\)"):
@@ -271,6 +278,17 @@ def test_one_dimensional_targets_keep_one_value_per_sample(entry, rng):
         with pytest.raises(ValueError, match=re.escape(_shape(y_true[:, 0].shape)) + r".*y_pred\.shape=\(5, 1\)"):
             entry.cls()(y_true[:, 0], column)
         return
+    if case.targets in SEQUENCE_TARGETS:  # (N,) targets are sequences of one label each: (N, 1)
+        y_true, y_pred = (x.astype("float32") for x in case.sample(rng, 5))
+        column = y_true[:, :1]
+        expected = to_numpy(entry.function(column, y_pred))
+        assert expected.shape == (5,)
+        assert_close(to_numpy(entry.function(column[:, 0], y_pred)), expected, 1e-6)
+        weight = np.array([1.0, 0.0, 2.0, 0.5, 1.0], "float32")
+        for reduction in ("sum_over_batch_size", "sum", "none"):
+            loss = entry.cls(reduction=reduction)
+            assert_close(to_numpy(loss(column[:, 0], y_pred, weight)), to_numpy(loss(column, y_pred, weight)), 1e-6)
+        return
     if case.targets == "index_rows":  # rows of indices: a 1-D row is one sample, as in PyTorch
         y_true, y_pred = (x.astype("float32") for x in case.sample(rng, 1))
         one_row = to_numpy(entry.function(y_true[0], y_pred[0]))
@@ -311,8 +329,9 @@ def test_one_dimensional_targets_in_fit_with_class_weight(entry, rng):
     model = build_model(entry.cls.__name__, y_pred.shape[1:])
     loss = entry.cls(**per_sample(entry))
     model.compile(optimizer=keras.optimizers.SGD(0.0), loss=loss)
-    targets = y_true if case.targets in ("index", "labels") or case.lists else y_true.reshape(8)
-    integral = np.all(targets == np.round(targets)) and np.all(targets >= 0) and not case.lists
+    sequences = case.targets in SEQUENCE_TARGETS  # (N, S) rows: Keras's class_weight has no meaning there
+    targets = y_true if case.targets in ("index", "labels") or case.lists or sequences else y_true.reshape(8)
+    integral = not sequences and not case.lists and np.all(targets == np.round(targets)) and np.all(targets >= 0)
     if integral:  # class indices (labels, binary targets, counts): Keras turns class_weight into sample weights
         class_weight = {int(c): 0.5 + i for i, c in enumerate(np.unique(targets))}
         weight = np.array([class_weight[int(c)] for c in targets], "float32")
@@ -356,6 +375,19 @@ def test_batch_pooled_values_refuse_sample_weights(entry):
     with pytest.raises(ValueError, match=f"{option}=True"):
         entry.cls()(y_true, y_pred, sample_weight=np.ones(4, "float32"))
     assert to_numpy(entry.cls(**per_sample(entry))(y_true, y_pred, sample_weight=np.ones(4, "float32"))).shape == ()
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=ENTRY_IDS)
+def test_gradient_is_zero_exactly_where_the_loss_is_not_differentiable(entry):
+    """A differentiable loss has a gradient on random inputs; a piecewise-constant one (``differentiable=False``)
+    has a gradient of exactly 0, never NaN and never a made-up slope, so that ``fit`` still runs."""
+    y_true, y_pred = _inputs(entry, batch=5, seed=3)
+    loss = entry.cls(**per_sample(entry), reduction="sum")
+    _, (grad,) = value_and_grads(lambda t, p: loss(t, p), [y_true, y_pred], wrt=[1])
+    if CASES[entry.cls.__name__].differentiable:
+        assert np.all(np.isfinite(grad)) and np.any(grad != 0), grad
+    else:
+        assert np.all(grad == 0), grad
 
 
 # --- inputs as variables, NaN propagation -----------------------------------------------------------------

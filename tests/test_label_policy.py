@@ -18,7 +18,7 @@ import keras_losses as kl
 from tests.cases import CASES
 from tests.helpers import BACKEND, assert_close, to_numpy
 
-INDEX_ENTRIES = [e for e in kl.entries() if CASES[e.cls.__name__].targets in ("index", "index_rows")]
+INDEX_ENTRIES = [e for e in kl.entries() if CASES[e.cls.__name__].targets in ("index", "index_rows", "sequence")]
 C = 3
 
 
@@ -35,7 +35,7 @@ def _bad_label_inputs(entry, options):
         if ignored is not None:
             y_true[y_true == ignored] = (ignored + 1) % C
         y_true[BAD] = BAD_LABELS
-    else:  # rows of indices: a bad entry before the row's -1
+    else:  # rows of indices or label sequences: a bad entry first in the row
         y_true[BAD, 0] = BAD_LABELS
     return y_true.astype("float32"), y_pred.astype("float32")
 

@@ -62,6 +62,10 @@ class Loss(LossArithmetic, keras.losses.Loss):
     #: the loss's dtype (float16 would round labels above 2048); the function
     #: checks and casts them (:func:`keras_losses.core.labels.class_labels`).
     takes_class_indices: ClassVar[bool] = False
+    #: Whether a Keras mask on ``y_pred`` marks its valid time steps (a sequence loss's input
+    #: lengths) rather than values to leave out of the reduction: :meth:`call` then receives it as
+    #: ``mask=`` and the reduction is over every sample, as without a mask.
+    takes_input_mask: ClassVar[bool] = False
 
     def element_weights(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         """``(weight, valid)``: per-value weights the function already applied, and a validity mask.
@@ -112,7 +116,10 @@ class Loss(LossArithmetic, keras.losses.Loss):
             y_true = keras.tree.map_structure(
                 to_tensor if self.takes_class_indices else convert, _nested_numbers_as_array(y_true)
             )
-            values = self.call(y_true, y_pred)
+            if self.takes_input_mask:
+                values, in_mask = self.call(y_true, y_pred, mask=in_mask), None
+            else:
+                values = self.call(y_true, y_pred)
             element_weight, valid = self.element_weights(y_true, y_pred)
             mask = None
             for m in (in_mask, get_keras_mask(values), valid):

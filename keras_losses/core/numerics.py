@@ -32,6 +32,21 @@ def amax(x: Any, axis: int) -> Any:
     return ops.amax(x, axis=axis)
 
 
+def with_zero_gradient(values: Any, source: Any) -> Any:
+    """``values`` (not differentiated) tied to ``source`` with a gradient of exactly 0.
+
+    For piecewise-constant losses (edit distance): the derivative is 0 almost
+    everywhere, and a zero gradient, unlike none, keeps Keras's TensorFlow and
+    torch trainers running (they refuse a loss with no path to the weights).
+    ``0 * tanh(source)`` is finite for every finite or infinite input and NaN
+    for NaN, so a NaN prediction still makes the value NaN.
+    """
+    link = 0.0 * ops.tanh(source)
+    if len(link.shape) > 1:
+        link = ops.sum(link, axis=tuple(range(1, len(link.shape))))
+    return ops.stop_gradient(values) + ops.cast(link, values.dtype)
+
+
 def safe_power(base: Any, exponent: float) -> Any:
     """``base ** exponent`` for ``base >= 0``, with a finite gradient at ``base = 0``.
 
