@@ -171,7 +171,7 @@ def _ctc_unrolled(labels: Any, label_length: Any, logits: Any, input_length: Any
     extended = ops.concatenate([extended, blanks[:, :1]], axis=1)  # blank, l1, blank, l2, ..., blank
     emit = ops.take_along_axis(log_probs, ops.repeat(extended[:, None, :], steps, axis=1), axis=2)
     different = ops.not_equal(extended[:, 2:], extended[:, :-2])
-    skip = ops.concatenate([ops.zeros_like(different[:, :2]), different], axis=1)  # s -> s + 2 over a blank
+    skip = ops.concatenate([ops.zeros_like(extended[:, :2]) > 0, different], axis=1)  # s -> s + 2 over a blank
     position = ops.arange(width, dtype="int32")[None, :]
     alpha = ops.where(position <= 1, emit[:, 0], floor)
     for t in range(1, steps):
