@@ -86,10 +86,11 @@ def save_plot(recalls: dict[str, np.ndarray], path: pathlib.Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--samples", type=int, default=20_000, help="training samples")
     parser.add_argument("--output", default=str(pathlib.Path(__file__).parent / "output" / "imbalanced_focal.png"))
     args = parser.parse_args()
-    x, y = make_data(20_000, CLASS_SHARE, seed=1)
-    x_test, y_test = make_data(3_000, (1 / 3, 1 / 3, 1 / 3), seed=2)
+    x, y = make_data(args.samples, CLASS_SHARE, seed=1)
+    x_test, y_test = make_data(min(3_000, args.samples), (1 / 3, 1 / 3, 1 / 3), seed=2)
     inverse_frequency = 1.0 / np.asarray(CLASS_SHARE)
     alpha = (inverse_frequency / inverse_frequency.sum()).round(3).tolist()
     losses = {

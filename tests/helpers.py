@@ -205,3 +205,27 @@ def scalarize(values, reduction, cotangent):
     if isinstance(product, (np.ndarray, torch.Tensor)):  # references (and the torch backend)
         return product.sum()
     return keras.ops.sum(product)
+
+
+def run_example(script: str, *args: str) -> str:
+    """Run ``examples/<script>`` with ``args`` in this process (no second Keras import) and return its stdout.
+
+    Its Keras state (random seed, clear session) is its own business: the global
+    seed is restored afterwards, so later tests in this worker draw as before.
+    """
+    import contextlib
+    import io
+    import pathlib
+    import runpy
+    import sys
+
+    path = pathlib.Path(__file__).parents[1] / "examples" / script
+    argv, out = sys.argv, io.StringIO()
+    sys.argv = [str(path), *args]
+    try:
+        with contextlib.redirect_stdout(out):
+            runpy.run_path(str(path), run_name="__main__")
+    finally:
+        sys.argv = argv
+        keras.utils.set_random_seed(0)
+    return out.getvalue()

@@ -9,6 +9,7 @@ import keras
 
 import keras_losses as kl
 from keras_losses.core.registry import KERAS_OWNED_NAMES
+from tests.helpers import run_example
 
 README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
 
@@ -47,20 +48,9 @@ def test_readme_quick_start_has_exactly_two_commands():
 
 def test_imbalanced_focal_example_runs_on_this_backend(tmp_path):
     """The example trains, prints per-class recall for each loss and writes its PNG (a short run)."""
-    import os
-    import subprocess
-    import sys
 
-    script = pathlib.Path(__file__).parents[1] / "examples" / "imbalanced_focal.py"
     output = tmp_path / "plot.png"
-    result = subprocess.run(
-        [sys.executable, str(script), "--epochs", "1", "--output", str(output)],
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert f"backend: {keras.backend.backend()}" in result.stdout
-    lines = [line for line in result.stdout.splitlines() if "class 2" in line]
+    stdout = run_example("imbalanced_focal.py", "--epochs", "1", "--samples", "2000", "--output", str(output))
+    assert f"backend: {keras.backend.backend()}" in stdout
+    lines = [line for line in stdout.splitlines() if "class 2" in line]
     assert len(lines) == 3 and output.stat().st_size > 10_000

@@ -22,7 +22,7 @@ from pytorch_metric_learning import losses as pml
 
 import keras_losses as kl
 from keras_losses.layers import LAYERS, MARGIN_HEADS
-from tests.helpers import BACKEND, GRAD_RTOL, VALUE_RTOL, assert_close, to_numpy, value_and_grads
+from tests.helpers import BACKEND, GRAD_RTOL, VALUE_RTOL, assert_close, run_example, to_numpy, value_and_grads
 from tests.layer_cases import CLASSES, LAYER_CASES, build_layer_model, layer_data
 
 N, D, C = 12, 5, 4
@@ -376,21 +376,9 @@ def test_mixed_precision_fit_step_is_finite_and_close_to_float32(policy, float32
 
 def test_metric_heads_example_runs_on_this_backend(tmp_path):
     """The example trains the three models, prints verification accuracy and writes its PNG (a short run)."""
-    import os
-    import pathlib
-    import subprocess
-    import sys
 
-    script = pathlib.Path(__file__).parents[1] / "examples" / "metric_heads.py"
     output = tmp_path / "metric_heads.png"
-    result = subprocess.run(
-        [sys.executable, str(script), "--epochs", "1", "--output", str(output)],
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert f"backend: {keras.backend.backend()}" in result.stdout
-    lines = [line for line in result.stdout.splitlines() if "verification accuracy" in line]
+    stdout = run_example("metric_heads.py", "--epochs", "1", "--output", str(output))
+    assert f"backend: {keras.backend.backend()}" in stdout
+    lines = [line for line in stdout.splitlines() if "verification accuracy" in line]
     assert len(lines) == 3 and output.stat().st_size > 10_000

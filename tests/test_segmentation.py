@@ -18,7 +18,7 @@ import pytest
 import torch
 
 import keras_losses as kl
-from tests.helpers import BACKEND, GRAD_RTOL, VALUE_RTOL, assert_close, to_numpy, value_and_grads
+from tests.helpers import BACKEND, GRAD_RTOL, VALUE_RTOL, assert_close, run_example, to_numpy, value_and_grads
 from tests.oracle import Oracle, check_oracle
 from tests.smp import smp_losses, smp_lovasz
 
@@ -326,21 +326,9 @@ def test_bad_labels_make_the_value_nan(rng):
 
 def test_segmentation_example_runs_on_this_backend(tmp_path):
     """The example trains both losses, prints per-class IoU and writes its PNG (a short run)."""
-    import os
-    import pathlib
-    import subprocess
-    import sys
 
-    script = pathlib.Path(__file__).parents[1] / "examples" / "segmentation.py"
     output = tmp_path / "segmentation.png"
-    result = subprocess.run(
-        [sys.executable, str(script), "--epochs", "2", "--images", "160", "--output", str(output)],
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert f"backend: {keras.backend.backend()}" in result.stdout
-    lines = [line for line in result.stdout.splitlines() if "cross (rare)" in line]
+    stdout = run_example("segmentation.py", "--epochs", "2", "--images", "160", "--output", str(output))
+    assert f"backend: {keras.backend.backend()}" in stdout
+    lines = [line for line in stdout.splitlines() if "cross (rare)" in line]
     assert len(lines) == 2 and output.stat().st_size > 10_000

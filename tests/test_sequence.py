@@ -19,11 +19,7 @@ The oracles from other frameworks run in this process, whatever Keras's backend.
 
 from __future__ import annotations
 
-import os
-import pathlib
 import re
-import subprocess
-import sys
 
 import editdistance
 import keras
@@ -33,7 +29,16 @@ import torch
 
 import keras_losses as kl
 from keras_losses.metrics import EditDistance as EditDistanceMetric
-from tests.helpers import BACKEND, GRAD_RTOL, VALUE_RTOL, assert_close, numeric_grad, to_numpy, value_and_grads
+from tests.helpers import (
+    BACKEND,
+    GRAD_RTOL,
+    VALUE_RTOL,
+    assert_close,
+    numeric_grad,
+    run_example,
+    to_numpy,
+    value_and_grads,
+)
 
 EPS = 1e-7  # Keras 2's epsilon: probabilities enter as log(p + 1e-7)
 
@@ -391,16 +396,8 @@ def test_edit_distance_metric_is_the_mean_over_every_sample_seen(rng):
 
 def test_ocr_example_trains_saves_and_reloads(tmp_path):
     """A short run: the character error rate falls, decoded strings print, the .keras file reloads."""
-    script = pathlib.Path(__file__).parents[1] / "examples" / "ocr_ctc.py"
-    result = subprocess.run(
-        [sys.executable, str(script), "--epochs", "3", "--samples", "768", "--output", str(tmp_path / "ocr.keras")],
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert f"backend: {BACKEND}" in result.stdout
-    rates = [float(x) for x in re.findall(r"character error rate: ([0-9.]+)", result.stdout)]
-    assert len(rates) >= 2 and rates[-1] < rates[0], result.stdout
-    assert "reloaded: same predictions" in result.stdout
+    stdout = run_example("ocr_ctc.py", "--epochs", "3", "--samples", "768", "--output", str(tmp_path / "ocr.keras"))
+    assert f"backend: {BACKEND}" in stdout
+    rates = [float(x) for x in re.findall(r"character error rate: ([0-9.]+)", stdout)]
+    assert len(rates) >= 2 and rates[-1] < rates[0], stdout
+    assert "reloaded: same predictions" in stdout
