@@ -850,6 +850,9 @@ CASES |= {
         extremes=SOFT_EDIT_EXTREMES,
         option_sets=[{}, {"temperature": 0.1}],
         bad_options=[({"temperature": 0.0}, "temperature"), ({"temperature": -1.0}, "temperature")],
+        # Below ~1e-3 the soft minimum is a hard one: near-ties then split the gradient differently
+        # under XLA and eagerly (rounding decides the argmin), a property of the minimum, not a bug.
+        fuzz_fixed={"temperature": 0.05},
         activation="softmax",
         targets="sequence",
         ranks=(2,),

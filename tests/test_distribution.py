@@ -1,6 +1,7 @@
 """Multi-replica training gives one device's losses and weights: every registered loss, every reduction.
 
-TensorFlow: ``tf.distribute.MirroredStrategy`` on 2 and 4 logical CPU devices.
+TensorFlow: ``tf.distribute.MirroredStrategy`` on 2 and 4 logical CPU devices, every loss with the
+default reduction and one more (every reduction in turn).
 JAX: Keras's ``DataParallel`` on 4 host devices, where the loss is one global
 computation (so the reduction code is the same for every loss): every loss with
 the default reduction and one more, every reduction in turn, and the
@@ -74,9 +75,9 @@ def _per_replica_mean(result):
 if BACKEND == "tensorflow":
 
     def test_mirrored_strategy_trains_as_one_device(tmp_path):
-        runs = {s: (_start(s, "default", tmp_path / f"{s}.json"), tmp_path / f"{s}.json") for s in ("one", "mirrored2")}
+        runs = {s: (_start(s, "turns", tmp_path / f"{s}.json"), tmp_path / f"{s}.json") for s in ("one", "mirrored2")}
         results = _results(runs)
-        runs = {"mirrored4": (_start("mirrored4", "default", tmp_path / "m4.json"), tmp_path / "m4.json")}
+        runs = {"mirrored4": (_start("mirrored4", "turns", tmp_path / "m4.json"), tmp_path / "m4.json")}
         out = tmp_path / "per_replica.json"
         runs["per_replica"] = (_start("mirrored2", "data_dependent", out, "--no-fit"), out)
         results.update(_results(runs))
