@@ -454,5 +454,34 @@ def test_bad_labels_make_the_batch_value_nan(rng):
             assert np.isnan(to_numpy(loss(labels, x))), (type(loss).__name__, bad)
 
 
+# --- the example ------------------------------------------------------------------------------------------
+
+
+def test_metric_learning_example_runs_on_this_backend(tmp_path):
+    """The example trains both losses, prints recall@1 (trained above untrained) and writes its PNG (a short run)."""
+    import os
+    import pathlib
+    import re
+    import subprocess
+    import sys
+
+    script = pathlib.Path(__file__).parents[1] / "examples" / "metric_learning.py"
+    output = tmp_path / "metric_learning.png"
+    result = subprocess.run(
+        [sys.executable, str(script), "--epochs", "3", "--output", str(output)],
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"backend: {keras.backend.backend()}" in result.stdout
+    recalls = dict(re.findall(r"^\s+(\w+): ([0-9.]+)$", result.stdout, re.MULTILINE))
+    assert set(recalls) == {"untrained", "TripletSemiHard", "SupervisedContrastive"}, result.stdout
+    for name in ("TripletSemiHard", "SupervisedContrastive"):
+        assert float(recalls[name]) > float(recalls["untrained"]) + 0.1, result.stdout
+    assert output.stat().st_size > 10_000
+
+
 def test_backend():
     assert BACKEND in ("tensorflow", "jax", "torch")
