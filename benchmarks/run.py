@@ -5,6 +5,7 @@
     bash benchmarks/run.sh --dropins      # only the Keras drop-in section: each class named as one
                                           # in keras.losses against Keras's own, at 2M elements
     bash benchmarks/run.sh --segmentation # only the segmentation section (benchmarks/segmentation.py)
+    bash benchmarks/run.sh --embedding    # only the embedding section (benchmarks/embedding.py)
 
 One child process per backend (``KERAS_BACKEND`` is fixed at import) measures
 every loss at every size; the parent merges their JSON into a Markdown table of
@@ -433,6 +434,13 @@ def dropin_child(backend: str, rounds: int, round_s: float) -> list[dict]:
 
 
 DROPIN_BEGIN, DROPIN_END = "<!-- dropins -->", "<!-- /dropins -->"
+#: Sections of RESULTS.md written by their own command (``--dropins``, ``--segmentation``, ``--embedding``),
+#: which a full run keeps.
+KEPT_SECTIONS = (
+    (DROPIN_BEGIN, DROPIN_END),
+    ("<!-- segmentation -->", "<!-- /segmentation -->"),
+    ("<!-- embedding -->", "<!-- /embedding -->"),
+)
 
 
 def write_dropin_section(rows: list[dict], path: pathlib.Path) -> None:
@@ -737,8 +745,9 @@ def write_report(rows: list[dict], path: pathlib.Path, versions: dict) -> None:
                     lines += [f"- {loss}: {NOTES[loss]}"]
             lines.append("")
     previous = path.read_text() if path.exists() else ""
-    if DROPIN_BEGIN in previous:  # the drop-in section has its own command: keep it
-        lines += [DROPIN_BEGIN + previous.split(DROPIN_BEGIN, 1)[1].split(DROPIN_END, 1)[0] + DROPIN_END, ""]
+    for begin, end in KEPT_SECTIONS:  # the sections with their own command: keep them
+        if begin in previous:
+            lines += [begin + previous.split(begin, 1)[1].split(end, 1)[0] + end, ""]
     path.write_text("\n".join(lines))
 
 
@@ -751,11 +760,17 @@ def main() -> None:
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--dropins", action="store_true", help="only the Keras drop-in section")
     parser.add_argument("--segmentation", action="store_true", help="only the segmentation section")
+    parser.add_argument("--embedding", action="store_true", help="only the embedding section")
     args = parser.parse_args()
     if args.segmentation:
         import segmentation
 
         segmentation.main(pathlib.Path(args.output), args.backends)
+        return
+    if args.embedding:
+        import embedding
+
+        embedding.main(pathlib.Path(args.output), args.backends)
         return
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats, budget = (3, 0.02) if args.quick else (9, 0.1)
