@@ -6,6 +6,7 @@
                                           # in keras.losses against Keras's own, at 2M elements
     bash benchmarks/run.sh --segmentation # only the segmentation section (benchmarks/segmentation.py)
     bash benchmarks/run.sh --sequence     # only the sequence section (benchmarks/sequence.py)
+    bash benchmarks/run.sh --embedding    # only the embedding section (benchmarks/embedding.py)
 
 One child process per backend (``KERAS_BACKEND`` is fixed at import) measures
 every loss at every size; the parent merges their JSON into a Markdown table of
@@ -434,6 +435,14 @@ def dropin_child(backend: str, rounds: int, round_s: float) -> list[dict]:
 
 
 DROPIN_BEGIN, DROPIN_END = "<!-- dropins -->", "<!-- /dropins -->"
+#: Sections of RESULTS.md written by their own command (``--dropins``, ``--segmentation``, ``--embedding``,
+#: ``--sequence``), which a full run keeps.
+KEPT_SECTIONS = (
+    (DROPIN_BEGIN, DROPIN_END),
+    ("<!-- segmentation -->", "<!-- /segmentation -->"),
+    ("<!-- embedding -->", "<!-- /embedding -->"),
+    ("<!-- sequence -->", "<!-- /sequence -->"),
+)
 
 
 def write_dropin_section(rows: list[dict], path: pathlib.Path) -> None:
@@ -471,9 +480,6 @@ def write_dropin_section(rows: list[dict], path: pathlib.Path) -> None:
 
 
 #: Markers of the sections other modules write (benchmarks/segmentation.py, benchmarks/sequence.py).
-KEPT_SECTIONS = (("<!-- segmentation -->", "<!-- /segmentation -->"), ("<!-- sequence -->", "<!-- /sequence -->"))
-
-
 def replace_section(path: pathlib.Path, lines: list[str]) -> None:
     """Write ``lines`` (a marked section: first and last line are its markers) into RESULTS.md,
     replacing the section between the same markers, or appending it; the rest stays."""
@@ -742,8 +748,7 @@ def write_report(rows: list[dict], path: pathlib.Path, versions: dict) -> None:
                     lines += [f"- {loss}: {NOTES[loss]}"]
             lines.append("")
     previous = path.read_text() if path.exists() else ""
-    # The sections with their own command (--dropins, --segmentation, --sequence): keep them.
-    for begin, end in ((DROPIN_BEGIN, DROPIN_END), *KEPT_SECTIONS):
+    for begin, end in KEPT_SECTIONS:  # the sections with their own command: keep them
         if begin in previous:
             lines += [begin + previous.split(begin, 1)[1].split(end, 1)[0] + end, ""]
     path.write_text("\n".join(lines))
@@ -759,6 +764,7 @@ def main() -> None:
     parser.add_argument("--dropins", action="store_true", help="only the Keras drop-in section")
     parser.add_argument("--segmentation", action="store_true", help="only the segmentation section")
     parser.add_argument("--sequence", action="store_true", help="only the sequence section")
+    parser.add_argument("--embedding", action="store_true", help="only the embedding section")
     args = parser.parse_args()
     if args.segmentation:
         import segmentation
@@ -769,6 +775,11 @@ def main() -> None:
         import sequence
 
         sequence.main(pathlib.Path(args.output), args.backends)
+        return
+    if args.embedding:
+        import embedding
+
+        embedding.main(pathlib.Path(args.output), args.backends)
         return
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats, budget = (3, 0.02) if args.quick else (9, 0.1)

@@ -20,7 +20,16 @@ import torch
 import torch.nn.functional as F
 
 import keras_losses as kl
-from tests.helpers import BACKEND, GRAD_RTOL, VALUE_RTOL, assert_close, numeric_grad, to_numpy, value_and_grads
+from tests.helpers import (
+    BACKEND,
+    GRAD_RTOL,
+    VALUE_RTOL,
+    assert_close,
+    numeric_grad,
+    run_example,
+    to_numpy,
+    value_and_grads,
+)
 from tests.oracle import Oracle, check_oracle
 
 # --- pairs and triplets against torch.nn.functional ------------------------------------------------------
@@ -452,6 +461,23 @@ def test_bad_labels_make_the_batch_value_nan(rng):
         labels = np.array([0.0, 0.0, 1.0, bad], "float32")
         for loss in (kl.TripletSemiHard(), kl.TripletHard(), kl.NTXent(), kl.SupervisedContrastive(), kl.Circle()):
             assert np.isnan(to_numpy(loss(labels, x))), (type(loss).__name__, bad)
+
+
+# --- the example ------------------------------------------------------------------------------------------
+
+
+def test_metric_learning_example_runs_on_this_backend(tmp_path):
+    """The example trains both losses, prints recall@1 (trained above untrained) and writes its PNG (a short run)."""
+    import re
+
+    output = tmp_path / "metric_learning.png"
+    stdout = run_example("metric_learning.py", "--epochs", "3", "--output", str(output))
+    assert f"backend: {keras.backend.backend()}" in stdout
+    recalls = dict(re.findall(r"^\s+(\w+): ([0-9.]+)$", stdout, re.MULTILINE))
+    assert set(recalls) == {"untrained", "TripletSemiHard", "SupervisedContrastive"}, stdout
+    for name in ("TripletSemiHard", "SupervisedContrastive"):
+        assert float(recalls[name]) > float(recalls["untrained"]) + 0.1, stdout
+    assert output.stat().st_size > 10_000
 
 
 def test_backend():

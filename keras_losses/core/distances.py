@@ -36,6 +36,7 @@ __all__ = [
     "distance_name",
     "l2_normalize",
     "lp_distance",
+    "paired_cosine_similarity",
     "paired_distances",
     "pairwise_distances",
     "safe_sqrt",
@@ -101,6 +102,25 @@ def _squared_norms(x: Any) -> Any:
     return ops.sum(ops.square(x), axis=-1)
 
 
+def paired_cosine_similarity(a: Any, b: Any) -> Any:
+    """``(N, ...)``: the cosine of each row of ``a`` with the same row of ``b`` (last axis reduced).
+
+    Of the normalised rows ``â``, ``b̂`` (:func:`l2_normalize`), as
+    ``1 − ½‖â − b̂‖²`` where they point the same way and ``½‖â + b̂‖² − 1``
+    where they point apart: the gradient of either is proportional to
+    ``â ∓ b̂``, exactly 0 for parallel rows, where ``â·b̂`` leaves float32
+    rounding of about ``1e-7 / ‖a‖`` (and a different one under XLA). A zero
+    row (``‖a‖ < 1e-6``) gets ``â·b̂``, near 0, as ``(‖a‖² + 1e-12)``-guarded
+    cosines do (``torch.nn.functional.cosine_similarity``).
+    """
+    a, b = l2_normalize(a), l2_normalize(b)
+    dot = ops.sum(a * b, axis=-1)
+    same = 1.0 - 0.5 * _squared_norms(a - b)
+    apart = 0.5 * _squared_norms(a + b) - 1.0
+    unit = ops.logical_and(_squared_norms(a) > 0.5, _squared_norms(b) > 0.5)
+    return ops.where(unit, ops.where(dot >= 0, same, apart), dot)
+
+
 def pairwise_distances(x: Any, y: Any = None, distance: str = "euclidean") -> Any:
     """``(N, M)`` distances between the rows of ``x (N, D)`` and of ``y (M, D)`` (``y=None``: ``x`` itself).
 
@@ -134,7 +154,7 @@ def paired_distances(a: Any, b: Any, distance: Any = "euclidean") -> Any:
     if distance == "euclidean":
         return safe_sqrt(_squared_norms(a - b))
     if distance == "cosine":
-        return ops.relu(1.0 - ops.sum(l2_normalize(a) * l2_normalize(b), axis=-1))
+        return ops.relu(1.0 - paired_cosine_similarity(a, b))
     if distance == "dot":
         return ops.relu(1.0 - ops.sum(a * b, axis=-1))
     return _function(distance)(a, b)

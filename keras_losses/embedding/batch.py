@@ -101,10 +101,15 @@ def _masked_max(x: Any, mask: Any) -> Any:
 def _count_at_most(sorted_rows: Any, values: Any) -> Any:
     """``(N, M)`` int32: per row ``i``, how many of ``sorted_rows[i]`` (ascending) are ``<= values[i, j]``.
 
-    A branchless binary search (one gather per bit of the row length), exact
-    for ties: a batched ``searchsorted(side="right")`` in ``O(N·M·log N)`` time
-    and ``O(N·M)`` memory, where TF-Addons' tiling takes ``O(N³)`` of both.
+    A batched ``searchsorted(side="right")``, exact for ties, in ``O(N·M·log N)``
+    time and ``O(N·M)`` memory, where TF-Addons' tiling takes ``O(N³)`` of both.
+    On JAX and torch, ``searchsorted`` mapped over the rows (one kernel: 3× and
+    13× faster than the search below at N = 1024); on TensorFlow, whose
+    ``searchsorted`` compares every pair under XLA (40× slower), a branchless
+    binary search, one gather per bit of the row length.
     """
+    if keras.backend.backend() != "tensorflow":
+        return ops.vectorized_map(lambda rows: ops.searchsorted(rows[0], rows[1], side="right"), (sorted_rows, values))
     size = sorted_rows.shape[1]
     bits = max(1, int(size).bit_length()) if size is not None else 31
     length = ops.shape(sorted_rows)[1]

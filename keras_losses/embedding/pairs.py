@@ -13,7 +13,13 @@ from typing import Any
 from keras import ops
 
 from keras_losses.core.base import Loss, _nested_numbers_as_array
-from keras_losses.core.distances import distance_name, distance_or_function, lp_distance, paired_distances
+from keras_losses.core.distances import (
+    distance_name,
+    distance_or_function,
+    lp_distance,
+    paired_cosine_similarity,
+    paired_distances,
+)
 from keras_losses.core.labels import nan_where
 from keras_losses.core.reduction import DEFAULT_REDUCTION
 from keras_losses.core.registry import register_loss
@@ -166,8 +172,11 @@ def cosine_embedding(y_true: Any, y_pred: Any, *, margin: float = 0.0) -> Any:
     """Cosine embedding loss, as ``torch.nn.functional.cosine_embedding_loss``.
 
     Formula:
-        ``cos = x1·x2 / sqrt((‖x1‖² + 1e-12)(‖x2‖² + 1e-12))``; ``1 - cos`` where
-        ``y = 1``, ``max(0, cos - margin)`` where ``y = -1``, 0 otherwise.
+        ``cos = x1·x2 / (‖x1‖‖x2‖)`` (PyTorch's, which adds 1e-12 to each
+        ``‖x‖²``; here each norm is at least 1e-6, and the cosine is computed
+        from the normalised vectors so that its gradient is exactly 0 for
+        parallel vectors: :func:`keras_losses.core.distances.paired_cosine_similarity`);
+        ``1 - cos`` where ``y = 1``, ``max(0, cos - margin)`` where ``y = -1``, 0 otherwise.
 
     Shape:
         y_true: ``(N,)`` or ``(N, 1)``. y_pred: ``(x1, x2)`` each ``(N, D)``, or
@@ -187,9 +196,7 @@ def cosine_embedding(y_true: Any, y_pred: Any, *, margin: float = 0.0) -> Any:
     """
     x1, x2 = split_parts(y_pred, 2, "x1, x2")
     y = sample_labels(y_true, x1)
-    eps = 1e-12
-    product = ops.sum(x1 * x2, axis=-1)
-    cos = product / ops.sqrt((ops.sum(ops.square(x1), axis=-1) + eps) * (ops.sum(ops.square(x2), axis=-1) + eps))
+    cos = paired_cosine_similarity(x1, x2)
     zeros = ops.zeros_like(cos)
     values = ops.where(ops.equal(y, 1.0), 1.0 - cos, zeros) + ops.where(
         ops.equal(y, -1.0), ops.relu(cos - margin), zeros
