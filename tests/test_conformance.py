@@ -148,6 +148,8 @@ def test_extreme_inputs_give_finite_values_and_gradients(entry, index, options, 
             with pytest.raises(ValueError, match="one value per batch"):
                 entry.cls(**options)(y_true, y_pred, sample_weight=np.zeros(len(y_true)))
             continue
+        if dtype != "float32":  # half dtypes compute in float32 (above): the weights' path is float32's
+            continue
         options = per_sample(entry, options)  # weights need one value per sample
         zeros = np.zeros(to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred)).shape)
         for reduction in ALL_REDUCTIONS:
