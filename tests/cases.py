@@ -748,6 +748,9 @@ CASES |= {
             ({"remove_diagonal": 1}, "remove_diagonal"),
         ],
         batch_statistics=True,
+        # Keras's "dot" distance assumes unit-norm embeddings: a linear head's grow under SGD until
+        # gamma=80 overflows the weights (in one-device training too); tanh keeps them bounded.
+        activation="tanh",
     ),
 }
 

