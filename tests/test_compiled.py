@@ -94,6 +94,7 @@ def _eager_and_compiled(entry):
         return _total(losses, trues, preds, weights)
 
     eager = run(*tensors)
+    torch._dynamo.reset()  # each loss from a clean cache: what an earlier test compiled must not decide
     try:
         compiled = torch.compile(run, fullgraph=True)(*tensors)
         whole = True
