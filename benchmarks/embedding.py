@@ -32,7 +32,6 @@ import datetime
 import json
 import os
 import pathlib
-import subprocess
 import sys
 from types import SimpleNamespace as Namespace
 
@@ -215,19 +214,16 @@ def child(backend: str, mode: str) -> list[dict]:
     return rows
 
 
-def run_child(backend: str, mode: str) -> list[dict]:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(harness.MEMORY_ENV if mode == "memory" else {}))
-    command = [sys.executable, __file__, "--child", backend, mode]
-    out = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def _scaling(rows: list[dict], backend: str, loss: str, name: str) -> float | None:
     """Time at the largest N over time at the smallest (N² alone would give 16)."""
     by_n = {r["n"]: r for r in rows if r["backend"] == backend and r["loss"] == loss and name in r}
     if SIZES[0] not in by_n or SIZES[-1] not in by_n:
         return None
     return by_n[SIZES[-1]][name]["seconds"] / by_n[SIZES[0]][name]["seconds"]
+
+
+def _child_arguments(backend: str, mode: str) -> list[str]:
+    return [__file__, "--child", backend, mode]
 
 
 def write_section(rows: list[dict], path: pathlib.Path) -> None:
@@ -289,16 +285,7 @@ NOTES = (
 
 
 def main(output: pathlib.Path = HERE / "RESULTS.md", backends=harness.BACKENDS) -> None:
-    rows = []
-    for backend in backends:
-        print(f"==> {backend}", file=sys.stderr, flush=True)
-        memory = run_child(backend, "memory")
-        timing = run_child(backend, "time")
-        for time_row, memory_row in zip(timing, memory, strict=True):
-            for name, value in memory_row.items():
-                if isinstance(value, dict):
-                    time_row[name].update(value)
-            rows.append(time_row)
+    rows = harness.measure(_child_arguments, backends)
     write_section(rows, output)
     print(f"wrote {output}", file=sys.stderr)
 

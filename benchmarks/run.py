@@ -561,12 +561,38 @@ def child(backend: str, mode: str, sizes, vocab_shapes, rounds: int, round_s: fl
     return rows
 
 
+def child_rows(arguments: list[str], mode: str) -> list[dict]:
+    """Run ``python *arguments`` in a fresh process (with :data:`MEMORY_ENV` in the memory mode) and
+    return the JSON rows of its last line of output."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(MEMORY_ENV if mode == "memory" else {}))
+    out = subprocess.run([sys.executable, *arguments], env=env, stdout=subprocess.PIPE, check=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def measure(child_arguments, backends, strict: bool = True) -> list[dict]:
+    """For each backend, a memory run and a time run (``child_arguments(backend, mode)``, each a fresh
+    process); every time row gains the memory figures of its row. ``strict=False``: rows without memory
+    figures (a memory run with fewer rows) keep their times."""
+    rows = []
+    for backend in backends:
+        print(f"==> {backend}", file=sys.stderr, flush=True)
+        memory = child_rows(child_arguments(backend, "memory"), "memory")
+        timing = child_rows(child_arguments(backend, "time"), "time")
+        for time_row, memory_row in zip(timing, memory, strict=strict):
+            for label, value in memory_row.items():
+                if isinstance(value, dict):
+                    time_row[label].update(value)
+        rows += timing
+    return rows
+
+
 def run_child(backend: str, mode: str, quick: bool) -> list[dict]:
     """One backend, one mode, in a fresh process (``BENCH_ONLY=Loss,Loss`` limits the losses)."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(MEMORY_ENV if mode == "memory" else {}))
-    command = [sys.executable, __file__, "--child", backend, "--mode", mode] + (["--quick"] if quick else [])
-    out = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return child_rows(_child_arguments(backend, mode, quick), mode)
+
+
+def _child_arguments(backend: str, mode: str, quick: bool) -> list[str]:
+    return [__file__, "--child", backend, "--mode", mode] + (["--quick"] if quick else [])
 
 
 def _harness(backend: str):
@@ -798,16 +824,7 @@ def main() -> None:
         vocab = QUICK_LARGE_VOCAB if args.quick else LARGE_VOCAB
         print(json.dumps(child(args.child, args.mode, sizes, vocab, repeats, budget)))
         return
-    rows = []
-    for backend in args.backends:
-        print(f"==> {backend}", file=sys.stderr, flush=True)
-        memory = run_child(backend, "memory", args.quick)
-        timing = run_child(backend, "time", args.quick)
-        for time_row, memory_row in zip(timing, memory, strict=True):
-            for label, value in memory_row.items():
-                if isinstance(value, dict):
-                    time_row[label].update(value)
-            rows.append(time_row)
+    rows = measure(lambda backend, mode: _child_arguments(backend, mode, args.quick), args.backends)
     raw = HERE / "raw"
     raw.mkdir(exist_ok=True)
     if os.environ.get("BENCH_ONLY") and (raw / "results.json").exists():

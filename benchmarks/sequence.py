@@ -17,7 +17,6 @@ import datetime
 import json
 import os
 import pathlib
-import subprocess
 import sys
 import time
 
@@ -165,14 +164,11 @@ def child(backend: str, mode: str) -> list[dict]:
     return rows
 
 
-def run_child(backend: str, mode: str) -> list[dict]:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(harness.MEMORY_ENV if mode == "memory" else {}))
-    command = [sys.executable, __file__, "--child", backend, mode]
-    out = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 NATIVE = {"torch": "`F.ctc_loss` (eager)", "jax": "optax `ctc_loss` (jit)", "tensorflow": "`tf.nn.ctc_loss` (XLA)"}
+
+
+def _child_arguments(backend: str, mode: str) -> list[str]:
+    return [__file__, "--child", backend, mode]
 
 
 def write_section(rows: list[dict], path: pathlib.Path) -> None:
@@ -228,16 +224,7 @@ NOTES = (
 
 
 def main(output: pathlib.Path = HERE / "RESULTS.md", backends=harness.BACKENDS) -> None:
-    rows = []
-    for backend in backends:
-        print(f"==> {backend}", file=sys.stderr, flush=True)
-        memory = run_child(backend, "memory")
-        timing = run_child(backend, "time")
-        for time_row, memory_row in zip(timing, memory, strict=False):
-            for name, value in memory_row.items():
-                if isinstance(value, dict):
-                    time_row[name].update(value)
-        rows += timing
+    rows = harness.measure(_child_arguments, backends, strict=False)
     write_section(rows, output)
     print(f"wrote {output}", file=sys.stderr)
 
