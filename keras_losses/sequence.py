@@ -145,6 +145,15 @@ def _lengths(y_pred: Any, mask: Any) -> Any:
     return ops.sum(ops.cast(mask, "int32"), axis=1)
 
 
+def _input_lengths(y_pred: Any, input_length: Any, mask: Any) -> Any:
+    """``(N,)`` int32 input lengths: ``input_length`` if given, else :func:`_lengths`; at most ``T``."""
+    if input_length is None:
+        input_length = _lengths(y_pred, mask)
+    else:
+        input_length = ops.cast(ops.reshape(to_tensor(input_length), (-1,)), "int32")
+    return ops.minimum(input_length, ops.shape(y_pred)[1])
+
+
 # --- CTC ----------------------------------------------------------------------------------------------
 
 
@@ -276,11 +285,7 @@ def ctc(
     blank = _blank_index(blank, num_classes)
     labels = label_rows(y_true, num_classes, blank)
     _check_batch(labels.values, y_pred)
-    if input_length is None:
-        input_length = _lengths(y_pred, mask)
-    else:
-        input_length = ops.cast(ops.reshape(to_tensor(input_length), (-1,)), "int32")
-    input_length = ops.minimum(input_length, ops.shape(y_pred)[1])
+    input_length = _input_lengths(y_pred, input_length, mask)
     logits = y_pred if from_logits else _log_probabilities(y_pred)
     values = _ctc_values(labels.values, labels.length, logits, input_length, blank, zero_infinity)
     if length_normalized:
@@ -524,11 +529,7 @@ def soft_edit_distance(y_true: Any, y_pred: Any, *, temperature: float = 1.0, in
     _check_scores(y_pred)
     labels = label_rows(y_true, y_pred.shape[-1])
     _check_batch(labels.values, y_pred)
-    if input_length is None:
-        input_length = _lengths(y_pred, mask)
-    else:
-        input_length = ops.cast(ops.reshape(to_tensor(input_length), (-1,)), "int32")
-    input_length = ops.minimum(input_length, ops.shape(y_pred)[1])
+    input_length = _input_lengths(y_pred, input_length, mask)
     rows, cols = labels.values.shape[1], y_pred.shape[1]
     # cost[n, s, t] = 1 - y_pred[n, t, y_true[n, s]], flattened for the anti-diagonal gathers.
     index = ops.maximum(labels.values, 0)  # the padding's cells are never read
