@@ -3,9 +3,9 @@
 ``python -m tests.distributed.fit_heads STRATEGY HEADS OUT.json [--no-fit]`` where STRATEGY
 is ``one``, ``mirrored2`` or ``mirrored4`` (TensorFlow, on 4 logical CPU devices)
 or ``data_parallel4`` (JAX, on 4 host devices: set ``XLA_FLAGS`` before starting),
-and HEADS is ``default`` (every loss with its default options, every reduction),
-``data_dependent`` (the option sets whose means depend on the labels, and a Keras
-mask, every mean reduction) or ``sharded`` (see :func:`build_heads`).
+and HEADS is ``turns`` (every loss with its default options, the default reduction
+and one more), ``data_dependent`` (the option sets whose means depend on the labels,
+and a Keras mask, every mean reduction) or ``sharded`` (both; see :func:`build_heads`).
 
 The model is one ``Dense`` layer whose columns are split into heads, one head
 per (loss, option set, reduction); a test-only composite loss sums the heads'
@@ -16,7 +16,7 @@ still trains its own columns: the final weights of each head compare the
 gradients of each loss and reduction one by one. The script writes the reported
 loss of each epoch and the per-head weights; with data-dependent heads also
 ``evaluate()`` on one batch and, under ``MirroredStrategy``, every head's value
-on the whole batch and on each half of it, computed on one device. With ``default``
+on the whole batch and on each half of it, computed on one device. With ``turns``
 and ``sharded`` heads it also fits a second model that holds every layer of
 ``keras_losses.layers`` (:func:`fit_layers`) and writes its losses and weights.
 """
@@ -72,13 +72,14 @@ MEANS = ("sum_over_batch_size", "mean", "mean_with_sample_weight", "weighted_mea
 
 
 def build_heads(selection: str) -> list[Head]:
-    """``default``: every loss with its default options and every reduction; ``data_dependent``: the
+    """``data_dependent``: the
     option sets whose means depend on the labels, and a Keras mask, with every mean reduction;
     ``sharded``: the data-dependent heads, and every loss with the default reduction and one more
     (every reduction in turn), a graph XLA compiles in a fraction of the time; ``turns``: ``sharded``
     without the data-dependent heads (what ``tf.distribute`` must train exactly as one device: the
     scaling of a reduction is the base class's, the same for every loss, so every reduction in turn
-    covers it in a quarter of the heads of ``default``, whose graph takes minutes to trace)."""
+    covers it in a quarter of the heads of every reduction for every loss, a graph that took
+    minutes to trace)."""
     import numpy as np
 
     import keras_losses as kl
@@ -103,23 +104,21 @@ def build_heads(selection: str) -> list[Head]:
             # the first option set stands for the rest.
             batch_dependent = (one_per_batch or case.batch_statistics) and index == 0
             variants = []  # (options, data-dependent, weighted)
-            if index == 0 and selection in ("default", "sharded", "turns") and not case.one_per_batch:
+            if index == 0 and selection in ("sharded", "turns") and not case.one_per_batch:
                 variants.append((per_sample(entry, option_set), case.batch_statistics, True))
             if (_data_dependent(option_set) or batch_dependent) and selection in ("data_dependent", "sharded"):
                 variants.append((option_set, True, not one_per_batch))
             if len(variants) == 2 and variants[0][0] == variants[1][0]:
                 variants = variants[1:]  # the data-dependent heads (every mean) cover the default ones
             for options, data_dependent, weighted in variants:
-                if data_dependent and selection in ("default", "turns"):
+                if data_dependent and selection == "turns":
                     continue
                 y_true, y_pred = case.sample(rng, SAMPLES)
                 if data_dependent:
                     reductions = MEANS
-                elif selection in ("sharded", "turns"):  # the default reduction and one more, each in turn
+                else:  # the default reduction and one more, every reduction in turn
                     turn = ALL_REDUCTIONS[losses_seen % len(ALL_REDUCTIONS)]
                     reductions = dict.fromkeys(("sum_over_batch_size", turn))
-                else:
-                    reductions = ALL_REDUCTIONS
                 for reduction in reductions:
                     loss = entry.cls(**options, reduction=reduction)
                     name = f"{entry.cls.__name__}-{index}{'' if weighted else '-pooled'}-{reduction}"
@@ -131,7 +130,7 @@ def build_heads(selection: str) -> list[Head]:
                         case.activation,
                         weighted=weighted,
                     )
-    if selection not in ("default", "turns"):  # a Keras mask on the predictions: (N, T) values, some masked
+    if selection != "turns":  # a Keras mask on the predictions: (N, T) values, some masked
         y_true = rng.normal(size=(SAMPLES, 4, 2)).astype("float32")
         mask = (rng.uniform(size=(SAMPLES, 4, 1)) > 0.3).astype("float32")
         for reduction in MEANS:
@@ -209,7 +208,7 @@ def run(strategy: str, selection: str, fit: bool = True) -> dict:
     heads = build_heads(selection)
     x = np.random.default_rng(0).normal(size=(SAMPLES, 4)).astype("float32")
     y = np.concatenate([h.y_true.reshape(SAMPLES, -1) for h in heads], axis=1)
-    if selection in ("default", "turns"):
+    if selection == "turns":
         weight = np.tile(np.array(WEIGHT_BLOCK, "float32"), SAMPLES // len(WEIGHT_BLOCK))
     else:  # shares with different weight sums: data-dependent denominators differ between replicas
         weight = np.random.default_rng(1).uniform(0, 2, SAMPLES).astype("float32")
@@ -228,11 +227,11 @@ def run(strategy: str, selection: str, fit: bool = True) -> dict:
             h.name: [kernel[:, h.start : h.start + h.width].tolist(), bias[h.start : h.start + h.width].tolist()]
             for h in heads
         }
-    if fit and selection in ("default", "sharded", "turns"):
+    if fit and selection in ("sharded", "turns"):
         result["layers"] = fit_layers(strategy)
-    if selection not in ("default", "turns"):
+    if selection != "turns":
         result["evaluate"] = float(model.evaluate(x, y, sample_weight=weight, batch_size=SAMPLES, verbose=0))
-    if selection not in ("default", "turns") and strategy.startswith("mirrored"):
+    if selection != "turns" and strategy.startswith("mirrored"):
         # Each head on the whole batch and on each half (each replica's share), on one device.
         pred = model.predict(x, batch_size=SAMPLES, verbose=0)
         halves = [slice(0, SAMPLES // 2), slice(SAMPLES // 2, SAMPLES)]
