@@ -14,9 +14,10 @@ from keras.src.losses.loss import reduce_weighted_values, squeeze_or_expand_to_s
 import keras_losses as kl
 from keras_losses.core import registry
 from keras_losses.core._keras_internals import keras_loss_table
+from keras_losses.core.numerics import masked_logsumexp
 from keras_losses.core.reduction import KERAS_REDUCTIONS, reduce_loss
 from keras_losses.core.validation import same_shape
-from tests.helpers import BACKEND, assert_close, reduce_reference, to_numpy
+from tests.helpers import BACKEND, assert_close, reduce_reference, to_numpy, value_and_grads
 
 PACKAGE = pathlib.Path(kl.__file__).parent
 
@@ -83,6 +84,34 @@ def test_keras_mask_on_predictions_is_honoured(rng):
             set_keras_mask(masked_pred, mask)
             results.append(to_numpy(loss(y_true, masked_pred)))
         assert_close(results[0], results[1], 1e-6)
+
+
+def test_masked_logsumexp_is_float64_logsumexp_over_the_mask(rng):
+    """Rows with entries: log Σ exp over them (at a scale that overflows exp); empty rows: 0, zero gradient."""
+    x = (rng.normal(size=(4, 6)) * 50).astype("float32")
+    mask = rng.uniform(size=(4, 6)) > 0.4
+    mask[2] = False
+    mask[3] = [True] + [False] * 5
+
+    def total(x, mask):
+        value, has = masked_logsumexp(x, mask, axis=1)
+        return keras.ops.sum(value * keras.ops.convert_to_tensor([1.0, 2.0, 3.0, 4.0]))
+
+    value, (grad,) = value_and_grads(total, [x, mask], wrt=[0])
+    x64 = x.astype("float64")
+    pairs = list(zip(x64, mask, strict=True))
+    rows = [np.log(np.sum(np.exp(r[m] - r[m].max()))) + r[m].max() if m.any() else 0.0 for r, m in pairs]
+    expected_grad = np.zeros_like(x64)
+    for i, (r, m) in enumerate(pairs):
+        if m.any():
+            expected_grad[i, m] = (i + 1) * np.exp(r[m] - rows[i])
+    assert_close(value, np.dot(rows, [1, 2, 3, 4]), 1e-6)
+    assert_close(grad, expected_grad, 1e-5)
+    _, has = masked_logsumexp(keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(mask), axis=1)
+    np.testing.assert_array_equal(to_numpy(has), mask.any(1))
+    x[0, np.argmax(mask[0])] = np.nan  # a NaN inside the mask is not hidden as an empty row
+    value, has = masked_logsumexp(keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(mask), axis=1)
+    assert np.isnan(to_numpy(value)[0]) and to_numpy(has)[0]
 
 
 def test_unknown_reduction_is_a_clear_error():

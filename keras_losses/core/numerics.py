@@ -72,13 +72,15 @@ def masked_logsumexp(x: Any, mask: Any, axis: int = -1) -> tuple[Any, Any]:
 
     The shift is the masked maximum (no gradient), so the sum is at least 1
     wherever the mask holds anything: no ``-inf``, no NaN gradient, and no
-    underflow of the whole sum at tiny temperatures.
+    underflow of the whole sum at tiny temperatures. Outside the mask the
+    exponent is ``-inf`` (``exp`` gives 0, with a zero gradient), so only the
+    reduced ``(..., 1, ...)`` results tell empty rows apart: a sum of exactly 0
+    (a NaN sum stays NaN). Five full-size ops, scalars broadcast, no full-size
+    constants: torch's eager mode pays per op and per allocation.
     """
-    has = ops.any(mask, axis=axis)
-    lowest = ops.full_like(x, -float("inf"))
-    shift = ops.stop_gradient(amax(ops.where(mask, x, lowest), axis=axis))
-    shift = ops.where(has, shift, ops.zeros_like(shift))
-    shifted = ops.where(mask, x - ops.expand_dims(shift, axis), ops.zeros_like(x))  # no overflow outside the mask
-    terms = ops.where(mask, ops.exp(shifted), ops.zeros_like(x))
-    total = ops.sum(terms, axis=axis)
-    return ops.where(has, shift + ops.log(ops.where(has, total, ops.ones_like(total))), ops.zeros_like(total)), has
+    lowest = like(-float("inf"), x)
+    shift = ops.stop_gradient(amax(ops.where(mask, x, lowest), axis=axis))  # -inf on an empty row
+    total = ops.sum(ops.exp(ops.where(mask, x - ops.expand_dims(shift, axis), lowest)), axis=axis)
+    has = ops.logical_not(ops.equal(total, 0.0))
+    value = shift + ops.log(ops.where(has, total, ops.ones_like(total)))
+    return ops.where(has, value, ops.zeros_like(value)), has

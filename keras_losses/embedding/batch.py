@@ -26,7 +26,7 @@ from keras import ops
 
 from keras_losses.core._keras_internals import set_keras_mask
 from keras_losses.core.base import Loss
-from keras_losses.core.distances import cosine_similarities, distance, pairwise_distances
+from keras_losses.core.distances import cosine_similarities, distance, l2_normalize, pairwise_distances
 from keras_losses.core.labels import nan_where
 from keras_losses.core.numerics import amax, divide_no_nan, like, masked_logsumexp
 from keras_losses.core.reduction import DEFAULT_REDUCTION
@@ -79,9 +79,9 @@ def pair_masks(labels: Any, ref_labels: Any = None, remove_diagonal: bool = True
     return positive_pairs, ops.logical_not(same)
 
 
-def _finish(value: Any, distances: Any, bad: Any) -> Any:
-    """NaN where a label is bad or a distance is NaN (a NaN embedding), so that no mask hides it."""
-    return nan_where(ops.logical_or(bad, ops.any(ops.isnan(distances))), value)
+def _finish(value: Any, witness: Any, bad: Any) -> Any:
+    """NaN where a label is bad or ``witness`` (distances, or unit embeddings) holds a NaN, so that no mask hides it."""
+    return nan_where(ops.logical_or(bad, ops.any(ops.isnan(witness))), value)
 
 
 def _masked_min(x: Any, mask: Any) -> Any:
@@ -281,18 +281,23 @@ def supervised_contrastive(y_true: Any, y_pred: Any, *, temperature: float = 0.1
         ``pytorch_metric_learning.losses.SupConLoss``.
     """
     labels, embeddings, bad = labelled_embeddings(y_true, y_pred)
-    s = cosine_similarities(embeddings) / temperature
-    positive_pairs, negative_pairs = pair_masks(labels)
-    others = ops.logical_or(positive_pairs, negative_pairs)
+    unit = l2_normalize(embeddings)
+    s = ops.matmul(unit / temperature, ops.transpose(unit))  # scaled on the (N, D) side: one (N, N) op fewer
+    same = ops.equal(ops.expand_dims(labels, 1), ops.expand_dims(labels, 0))
+    others = ops.logical_not(ops.eye(ops.shape(s)[0], dtype="bool"))
+    positive_pairs = ops.logical_and(same, others)
     log_denominator, _ = masked_logsumexp(s, others, axis=1)
     positives = ops.sum(ops.cast(positive_pairs, s.dtype), axis=1)
-    mean_positive = divide_no_nan(ops.sum(ops.where(positive_pairs, s, ops.zeros_like(s)), axis=1), positives)
+    mean_positive = divide_no_nan(ops.sum(ops.where(positive_pairs, s, 0.0), axis=1), positives)
     losses = log_denominator - mean_positive
     kept = ops.logical_and(positives > 0, ops.logical_not(losses <= 0))  # NaN is kept
     losses = ops.where(kept, losses, ops.zeros_like(losses))
     value = divide_no_nan(ops.sum(losses), ops.sum(ops.cast(kept, s.dtype)))
-    both = ops.logical_and(ops.any(positive_pairs), ops.any(negative_pairs))
-    return _finish(ops.where(both, value, ops.zeros_like(value)), s, bad)
+    # Counted per anchor, not over the (N, N) masks: anchor i has N - 1 - positives_i negatives.
+    size = ops.cast(ops.shape(s)[0], s.dtype)
+    both = ops.logical_and(ops.any(positives > 0), ops.any(positives < size - 1.0))
+    # A NaN similarity comes only from a NaN unit row (a non-finite embedding): check (N, D), not (N, N).
+    return _finish(ops.where(both, value, ops.zeros_like(value)), unit, bad)
 
 
 @checked(remove_diagonal=boolean, gamma=positive, margin=real, distance=distance)
