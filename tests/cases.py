@@ -874,7 +874,7 @@ def per_sample(entry, options=None):
     return {**(options or {}), **CASES[entry.cls.__name__].per_sample}
 
 
-def build_model(class_name, output_shape, input_dim=4, activation=None):
+def build_model(class_name, output_shape, input_dim=4, activation=None, name=None):
     """A small model whose output has ``output_shape`` per sample, for the fit and save tests."""
     import keras
 
@@ -884,4 +884,4 @@ def build_model(class_name, output_shape, input_dim=4, activation=None):
         activation = "sigmoid"
     inputs = keras.Input((input_dim,))
     x = keras.layers.Dense(units, activation=activation)(inputs)
-    return keras.Model(inputs, keras.layers.Reshape(tuple(output_shape))(x))
+    return keras.Model(inputs, keras.layers.Reshape(tuple(output_shape))(x), name=name)

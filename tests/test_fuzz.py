@@ -35,7 +35,7 @@ import keras_losses as kl
 from tests.cases import CASES, per_sample
 from tests.helpers import BACKEND, assert_close, to_numpy, value_and_grads
 
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = 5
 #: Compile one example in this many (the second: the first is hypothesis's simplest, often empty): a
 #: compilation costs 0.5-3 s, the other checks milliseconds; test_compiled.py compiles every option set.
 COMPILE_EVERY = MAX_EXAMPLES
