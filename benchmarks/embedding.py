@@ -41,7 +41,8 @@ import run as harness  # noqa: E402  (the shared timing and memory harness)
 
 D, GROUP, MARGIN, TEMPERATURE = 128, 4, 1.0, 0.1
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_EMBEDDING_SIZES", "1024,4096").split(","))  # smoke test: 64,256
-LOSSES = ("TripletSemiHard", "SupervisedContrastive")
+# One loss at a time: BENCH_EMBEDDING_LOSSES=SupervisedContrastive
+LOSSES = tuple(os.environ.get("BENCH_EMBEDDING_LOSSES", "TripletSemiHard,SupervisedContrastive").split(","))
 BEGIN, END = "<!-- embedding -->", "<!-- /embedding -->"
 
 
