@@ -87,17 +87,16 @@ def edit_inputs():
 
 
 def forward_step(backend: str, function, *args):
-    """A forward-only step: jit on JAX, a graph ``tf.function`` on TensorFlow, eager on torch.
+    """A forward-only step: a graph ``tf.function`` on TensorFlow, eager on JAX and torch.
 
-    TensorFlow's is not XLA-compiled: XLA takes over half an hour to compile the
-    128 unrolled anti-diagonal steps at 4096 × 64 (measured), where the graph
-    runs the same ops at once.
+    Not compiled by XLA: it takes over half an hour (TensorFlow, measured; JAX's
+    ``jit`` was still compiling after 8 minutes) to compile the 128 unrolled
+    anti-diagonal steps at 4096 × 64. The TensorFlow graph runs the same ops.
     """
     if backend == "jax":
         import jax
 
-        compiled = jax.jit(function)
-        return lambda: compiled(*args), jax.block_until_ready
+        return lambda: function(*args), jax.block_until_ready
     if backend == "tensorflow":
         import tensorflow as tf
 
@@ -187,7 +186,7 @@ def write_section(rows: list[dict], path: pathlib.Path) -> None:
         " (`keras_losses.CTC()`: torch eager, JAX jit, TensorFlow XLA) against " + ", ".join(NATIVE.values()) + ";"
         " time: the median within a round of the quietest of 3 interleaved rounds; memory: peak of one pass (XLA's"
         " buffer account on JAX, resident set on torch and TensorFlow). Edit distance: 4096 pairs of length 64,"
-        " forward only, best of 5 (ours: JAX jit, a TensorFlow graph, torch eager), against `tf.edit_distance`"
+        " forward only, best of 5 (ours: a TensorFlow graph, eager on JAX and torch), against `tf.edit_distance`"
         " (eager) and a Python loop over `editdistance`."
         " Targets: CTC ≤1.2× native; the edit distance within 2× of `tf.edit_distance` on TensorFlow and"
         " faster than the `editdistance` loop on JAX and torch.",

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import keras
 from keras import ops
 
-from keras_losses.core._keras_internals import get_keras_mask
+from keras_losses.core._keras_internals import get_keras_mask, jax_is_compiling
 from keras_losses.core.base import Loss
 from keras_losses.core.labels import nan_where
 from keras_losses.core.numerics import with_zero_gradient
@@ -157,7 +157,8 @@ def _input_lengths(y_pred: Any, input_length: Any, mask: Any) -> Any:
 # --- CTC ----------------------------------------------------------------------------------------------
 
 
-#: On JAX, inputs of at most this many steps run :func:`_ctc_unrolled`.
+#: On JAX, eager calls on inputs of at most this many steps run :func:`_ctc_unrolled`; under ``jit``
+#: Keras's ``lax.scan`` is faster (4.2 ms against 6.2 forward+backward at 256 × 32 × 40) and compiles once.
 _UNROLL_STEPS = 64
 
 
@@ -212,7 +213,8 @@ def _ctc_values(labels: Any, label_length: Any, logits: Any, input_length: Any, 
     needed = label_length + ops.sum(ops.cast(repeats, "int32"), axis=1)
     feasible = ops.less_equal(needed, input_length)
     safe_length = ops.where(feasible, label_length, ops.zeros_like(label_length))
-    if keras.backend.backend() == "jax" and logits.shape[1] is not None and logits.shape[1] <= _UNROLL_STEPS:
+    short = logits.shape[1] is not None and logits.shape[1] <= _UNROLL_STEPS
+    if keras.backend.backend() == "jax" and short and not jax_is_compiling(logits):
         values = _ctc_unrolled(labels, safe_length, logits, input_length, blank)
     else:
         values = ops.ctc_loss(labels, logits, safe_length, input_length, mask_index=blank)

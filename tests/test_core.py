@@ -114,6 +114,29 @@ def test_masked_logsumexp_is_float64_logsumexp_over_the_mask(rng):
     assert np.isnan(to_numpy(value)[0]) and to_numpy(has)[0]
 
 
+def test_jax_is_compiling_tells_jit_from_eager_and_eager_gradients():
+    """CTC picks its formulation by it: jit (with or without a gradient) is compiling; eager calls are not."""
+    from keras_losses.core._keras_internals import jax_is_compiling
+
+    x = keras.ops.ones((3,))
+    assert not jax_is_compiling(x)
+    if BACKEND != "jax":
+        return
+    import jax
+
+    seen = []
+
+    def record(x):
+        seen.append(jax_is_compiling(x))
+        return keras.ops.sum(x * x)
+
+    record(x)
+    jax.grad(record)(x)
+    jax.jit(record)(x)
+    jax.jit(jax.value_and_grad(record))(x)
+    assert seen == [False, False, True, True]
+
+
 def test_unknown_reduction_is_a_clear_error():
     with pytest.raises(ValueError, match=r"`reduction`: 'avg'.*'weighted_mean'"):
         kl.Huber(reduction="avg")

@@ -107,3 +107,14 @@ def drop_other_replicas_losses(layer: Any, value: Any) -> None:
     if not isinstance(device, str) or not device or not isinstance(own, list):
         return
     own[:] = [loss for loss in own if getattr(loss, "device", device) in (device, "")]
+
+
+def jax_is_compiling(x: Any) -> bool:
+    """Whether ``x`` is traced by ``jax.jit`` (under a gradient's tracer or not) rather than eager.
+
+    Read from the tracer's class name, without importing JAX: a renamed class
+    makes this ``False``, which only picks the eager formulation (same values).
+    """
+    while hasattr(x, "primal"):  # a gradient's tracer wraps the value it differentiates
+        x = x.primal
+    return type(x).__name__ == "DynamicJaxprTracer"
