@@ -221,10 +221,14 @@ def write_section(rows: list[dict], path: pathlib.Path) -> None:
 
 
 NOTES = (
-    "On JAX, inputs of at most 64 steps run keras_losses' own unrolled recursion (Keras's `ctc_loss` is a"
-    " `lax.scan` that compiles again at every eager call); longer ones run Keras's. The edit distance is a"
-    " dynamic programme over the `S1 + S2` anti-diagonals, each a handful of batched ops: fast where it"
-    " compiles (JAX, XLA), op-dispatch bound in torch's eager mode, where the C++ `editdistance` loop wins."
+    "On JAX, eager calls on inputs of at most 64 steps run keras_losses' own unrolled recursion (Keras's"
+    " `ctc_loss` is a `lax.scan` that compiles again at every eager call); under `jit` (this table, and `fit`)"
+    " Keras's scan runs. The edit distance misses its targets: it is a dynamic programme over the `S1 + S2`"
+    " anti-diagonals, a dozen batched ops on `(N, S1 + 1)` each, bound by those ops' passes over memory"
+    " where `tf.edit_distance` and `editdistance` run one C++ loop per pair. XLA compiles the 128 unrolled"
+    " steps for over half an hour on TensorFlow (JAX's `jit` was still compiling after 8 minutes), so it"
+    " runs as a TensorFlow graph and eagerly on JAX here. A bit-parallel formulation (Myers 1999) is the"
+    " way to close the gap."
 )
 
 
