@@ -136,7 +136,10 @@ def _assert_finite_where_representable(grad, reference, dtype, what):
 # float32 for every option set; the half dtypes (computed in float32, the cast is the base class's) for
 # each loss's first. All-zero weights: two reductions per option set, every reduction in turn.
 EXTREME_SETS = [(e, i, o, d) for e, i, o in OPTION_SETS for d in DTYPES if d == "float32" or i == 0]
-TURNS = {(e.cls.__name__, i): turn for turn, (e, i, _) in enumerate(OPTION_SETS)}
+ZERO_WEIGHT_REDUCTIONS = {
+    (e.cls.__name__, i): [ALL_REDUCTIONS[(2 * turn + k) % len(ALL_REDUCTIONS)] for k in (0, 1)]
+    for turn, (e, i, _) in enumerate(OPTION_SETS)
+}
 
 
 @pytest.mark.parametrize(
@@ -159,8 +162,7 @@ def test_extreme_inputs_give_finite_values_and_gradients(entry, index, options, 
             continue
         options = per_sample(entry, options)  # weights need one value per sample
         zeros = np.zeros(to_numpy(entry.cls(**options, reduction="none")(y_true, y_pred)).shape)
-        turn = 2 * TURNS[entry.cls.__name__, index]
-        for reduction in (ALL_REDUCTIONS[turn % len(ALL_REDUCTIONS)], ALL_REDUCTIONS[(turn + 1) % len(ALL_REDUCTIONS)]):
+        for reduction in ZERO_WEIGHT_REDUCTIONS[entry.cls.__name__, index]:
             loss = entry.cls(**options, reduction=reduction, dtype=dtype)
             value, grad = _finite_value_and_grad(loss, y_true, y_pred, DTYPES[dtype], sample_weight=zeros)
             assert np.all(value == 0) and np.all(grad == 0), f"all-zero weights, reduction={reduction}"

@@ -69,7 +69,7 @@ def saved_models(tmp_path_factory):
     # Not XLA-compiled (saved so in its compile config): XLA takes many minutes over 78 losses in one
     # graph, and compiled training is test_conformance's and test_compiled's.
     inputs = keras.Input((4,))
-    heads, targets, losses = {}, {}, {}
+    heads, targets, losses, classes = {}, {}, {}, {}
     for entry in kl.entries():
         name = entry.cls.__name__
         strings = [n for n in entry.names[1:] if n not in KERAS_OWNED_NAMES]
@@ -80,20 +80,17 @@ def saved_models(tmp_path_factory):
             heads[head] = build_model(name, y_pred.shape[1:], activation=activation, name=head)(inputs)
             targets[head] = y_true.astype("float32")
             losses[head] = string if strings else entry.cls()
+            classes[head] = name  # the registered class each string must load as
     x = rng.normal(size=(16, 4)).astype("float32")
     keras.utils.set_random_seed(1)
     model = keras.Model(inputs, heads)
     model.compile(optimizer="adam", loss=losses, jit_compile=False)
-    model.fit(
-        x, targets, epochs=1, batch_size=16, verbose=0
-    )  # one step: evaluate() reuses its shapes (JAX eager compiles per shape)
+    # One step: evaluate() reuses its shapes (JAX's eager ops compile once per shape).
+    model.fit(x, targets, epochs=1, batch_size=16, verbose=0)
     _save(model, folder, "heads")
     np.savez(folder / "heads.npz", x=x, **targets)
     values = model.evaluate(x, targets, verbose=0, return_dict=True)
-    names = {
-        head: type(keras.losses.get(loss) if isinstance(loss, str) else loss).__name__ for head, loss in losses.items()
-    }
-    expected["heads"] = {head: (names[head], float(values[head + "_loss"])) for head in heads}
+    expected["heads"] = {head: (classes[head], float(values[head + "_loss"])) for head in heads}
     # Loss arithmetic: a composite of ours and Keras's, one registered class whose config holds its terms.
     y_true, y_pred = CASES["Dice"].sample(rng, 16)
     x = rng.normal(size=(16, 4)).astype("float32")
