@@ -19,6 +19,7 @@ import math
 from typing import Any, NamedTuple
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_losses.core._keras_internals import get_keras_mask, jax_is_compiling
@@ -91,7 +92,7 @@ def label_rows(
         labels = ops.cast(labels, "float32")
     pad = ops.equal(labels, PAD)
     if tokens:
-        good = ops.logical_not(ops.isnan(labels)) if is_float else ops.ones_like(pad)
+        good = ops.logical_not(ops.isnan(labels)) if is_float else None  # integer tokens are all good
     else:
         good = ops.greater_equal(labels, 0)
         if is_float:  # NaN and inf fail the first test, fractions the second
@@ -100,13 +101,13 @@ def label_rows(
             good = ops.logical_and(good, ops.less(labels, num_classes))
         if blank is not None:
             good = ops.logical_and(good, ops.not_equal(labels, blank))
-    bad = ops.logical_not(ops.logical_or(good, pad))
+    bad = ops.zeros_like(pad) if good is None else ops.logical_not(ops.logical_or(good, pad))
     if labels.shape[1] is not None and labels.shape[1] > 1:  # a label after the padding
         misplaced = ops.logical_and(pad[:, :-1], ops.logical_not(pad[:, 1:]))
         bad = ops.concatenate([bad[:, :1], ops.logical_or(bad[:, 1:], misplaced)], axis=1)
     length = ops.sum(ops.cast(ops.logical_not(pad), "int32"), axis=1)
     if tokens:
-        values = ops.where(good, labels, ops.zeros_like(labels))
+        values = labels if good is None else ops.where(good, labels, ops.zeros_like(labels))
     else:
         values = ops.cast(ops.where(good, labels, ops.where(pad, labels, ops.zeros_like(labels))), "int32")
     return LabelRows(values, length, ops.any(bad, axis=1))
@@ -387,23 +388,20 @@ def ctc_decode(
 # --- edit distances -----------------------------------------------------------------------------------
 
 
-def _edit_table(
-    diagonal_cost: Any, len1: Any, len2: Any, rows: int, cols: int, temperature: float | None, dtype: Any
+def _soft_edit_table(
+    diagonal_cost: Any, len1: Any, len2: Any, rows: int, cols: int, temperature: float, dtype: Any
 ) -> Any:
-    """``D[len1, len2]`` of the edit-distance table, one anti-diagonal at a time (vectorised over the batch).
+    """``D[len1, len2]`` of the soft edit-distance table, one anti-diagonal at a time (batched).
 
-    ``D[i, 0] = i``, ``D[0, j] = j``, ``D[i, j] = min(D[i-1, j] + 1, D[i, j-1] + 1,
-    D[i-1, j-1] + cost(i, j))``, with the soft minimum ``-τ logsumexp(-x / τ)``
-    when ``temperature`` is given. Anti-diagonal ``k`` holds ``D[i, k - i]`` for
-    ``i = 0..rows``; ``diagonal_cost(k)`` gives ``cost(i, k - i)`` there (any
-    finite value outside the table). ``rows + cols`` steps of a few ops on
-    ``(N, rows + 1)``.
+    ``D[i, 0] = i``, ``D[0, j] = j``, ``D[i, j] = softmin(D[i-1, j] + 1, D[i, j-1] + 1,
+    D[i-1, j-1] + cost(i, j))`` with ``softmin(x) = -τ logsumexp(-x / τ)``.
+    Anti-diagonal ``k`` holds ``D[i, k - i]`` for ``i = 0..rows``;
+    ``diagonal_cost(k)`` gives ``cost(i, k - i)`` there (any finite value
+    outside the table). ``rows + cols`` steps of a few ops on ``(N, rows + 1)``.
     """
-    if rows * cols == 0:  # one side is empty: D[len1, len2] = len1 + len2
-        return ops.cast(len1 + len2, dtype)
     target = len1 + len2
     index = ops.arange(rows + 1, dtype="int32")[None, :]
-    pick = ops.cast(ops.equal(ops.arange(rows + 1, dtype="int32")[None, :], len1[:, None]), dtype)
+    pick = ops.cast(ops.equal(index, len1[:, None]), dtype)
     far = ops.full_like(pick, _FAR)
     previous = ops.where(ops.equal(index, 0), ops.zeros_like(pick), far)
     current = ops.where(ops.less_equal(index, 1), ops.ones_like(pick), far)
@@ -411,11 +409,8 @@ def _edit_table(
     for k in range(2, rows + cols + 1):
         up = ops.concatenate([far[:, :1], current[:, :-1]], axis=1)  # D[i-1, j]
         diagonal = ops.concatenate([far[:, :1], previous[:, :-1]], axis=1) + diagonal_cost(k)  # D[i-1, j-1]
-        if temperature is None:
-            cell = ops.minimum(ops.minimum(up, current) + 1.0, diagonal)
-        else:
-            stacked = ops.stack([up + 1.0, current + 1.0, diagonal], axis=-1)
-            cell = -temperature * ops.logsumexp(-stacked / temperature, axis=-1)
+        stacked = ops.stack([up + 1.0, current + 1.0, diagonal], axis=-1)
+        cell = -temperature * ops.logsumexp(-stacked / temperature, axis=-1)
         border = ops.logical_or(ops.equal(index, 0), ops.equal(index, k))
         cell = ops.where(border, ops.full_like(cell, float(k)), cell)
         result = ops.where(ops.equal(target, k), ops.sum(cell * pick, axis=1), result)
@@ -433,13 +428,135 @@ def _diagonal_positions(k: int, rows: int, cols: int) -> Any:
     return ops.where(inside, (i - 1) * cols + (j - 1), ops.zeros_like(i))
 
 
+def _word() -> tuple[str, int]:
+    """The widest integer the backend computes with, and its bits: int64, but int32 on JAX without x64."""
+    if keras.backend.backend() == "jax":
+        probe = ops.convert_to_tensor(np.zeros(1, np.int64))  # without x64 JAX makes it int32, silently
+        if keras.backend.standardize_dtype(probe.dtype) != "int64":
+            return "int32", 32
+    return "int64", 64
+
+
+def _match_words(truth: Any, hypothesis: Any, word: str, bits: int) -> Any:
+    """``(S2, N, W)`` words: bit ``i`` of word ``w`` at ``[j, n]`` is ``truth[n, w * bits + i] == hypothesis[n, j]``.
+
+    ``truth`` has ``W * bits`` columns. One comparison per cell, as a byte (0
+    or 1); each run of ``L = bits / 8`` bytes is read as one word
+    (little-endian), and a multiplication gathers bit ``8k`` (byte ``k``) into
+    the top byte, at bit ``bits - 8 + k``: its partial products
+    ``8k + bits - 8 - 7j`` are distinct, so nothing carries. The top bytes, read
+    together, are the words (two 4-bit halves to a byte for 32-bit words).
+    Few full-size tensors: each is a fresh allocation, and their page faults
+    cost as much as the arithmetic.
+    """
+    lanes = bits // 8
+    same = ops.cast(ops.equal(truth[None, :, :], ops.transpose(hypothesis)[:, :, None]), "uint8")  # (S2, N, S1)
+    runs = ops.view(same, word)  # (S2, N, S1 / L): byte k of run g is row L g + k
+    gather = sum(1 << (bits - 8 - 7 * j) for j in range(lanes))
+    top = ops.view(runs * gather, "uint8")[..., lanes - 1 :: lanes]  # (S2, N, S1 / L): rows L g .. L g + L - 1
+    if lanes == 4:  # two runs of 4 rows to a byte
+        top = top[..., 0::2] | (top[..., 1::2] * 16)
+    return ops.view(ops.copy(top), word)  # a contiguous copy: 8 bytes of 8 rows make a 64-bit word
+
+
+def _popcount(x: Any, word: str, bits: int) -> Any:
+    """The number of set bits of each ``word`` in ``x`` (SWAR; the masks undo the sign-extending shifts)."""
+    ones = sum(1 << i for i in range(0, bits, 2))  # 0x5555...
+    x = x - (ops.right_shift(x, 1) & ones)
+    twos = sum(3 << i for i in range(0, bits, 4))  # 0x3333...
+    x = (x & twos) + (ops.right_shift(x, 2) & twos)
+    x = (x + ops.right_shift(x, 4)) & sum(15 << i for i in range(0, bits, 8))  # a count per byte
+    return ops.right_shift(x * sum(1 << i for i in range(0, bits, 8)), bits - 8)  # their sum, in the top byte
+
+
+def _levenshtein(truth: Any, truth_length: Any, hypothesis: Any, hypothesis_length: Any) -> Any:
+    """``(N,)`` Levenshtein distances of padded rows, bit-parallel (Myers 1999, in blocks).
+
+    A column of the table is kept as bit vectors over its rows: bit ``i`` of
+    ``pv`` (``mv``) says ``D[i+1, j] - D[i, j]`` is +1 (-1). The next column
+    costs a dozen bitwise ops on ``(N, W)`` words of ``bits`` rows each
+    (``W = ceil(S1 / bits)``): ``S2`` small steps where the cell-by-cell
+    programme takes ``S1 + S2`` steps on ``(N, S1)``. Blocks of one column meet
+    only through the horizontal difference at their boundary, so they run as a
+    wavefront (block ``w`` on column ``s - w`` at step ``s``), all in the same
+    ops. Additions and shifts carry towards high bits only, so words may wrap:
+    what lies above a row never reaches it. Each block's vectors are kept at
+    column ``n`` (the hypothesis length): ``D[m, n] = n +`` the vertical
+    differences of its rows below ``m``.
+
+    Python operators rather than ``ops.bitwise_*`` in the loop: the same ops on
+    every backend, at a third of the dispatch cost in eager torch.
+    """
+    word, bits = _word()
+    rows, cols = truth.shape[1], hypothesis.shape[1]
+    blocks = -(-rows // bits)
+    truth = ops.pad(truth, ((0, 0), (0, blocks * bits - rows)), constant_values=PAD)
+    compiled = keras.backend.backend() == "tensorflow" or jax_is_compiling(truth)
+    if compiled:
+        match = _match_words(truth, hypothesis, word, bits)  # (S2, N, W)
+    else:  # eager: a few columns at a time, so that the comparisons stay in cache and their buffers are reused
+        size = max(1, 512 // truth.shape[1])
+        slices = [_match_words(truth, hypothesis[:, i : i + size], word, bits) for i in range(0, cols, size)]
+        match = ops.concatenate(slices, axis=0)
+    if blocks > 1:  # block w meets column s - w at step s; zeros before it: no change
+        match = ops.stack([ops.pad(match[:, :, w], ((w, blocks - 1 - w), (0, 0))) for w in range(blocks)], axis=-1)
+    block = ops.arange(blocks, dtype="int32")
+    mv = ops.zeros_like(match[0])
+    # The horizontal differences entering each block's top row: +1 into the first (D[0, j] = j).
+    first = ops.cast(ops.equal(block, 0), word)[None, :] + mv
+    finished = hypothesis_length[:, None] + block  # block w has seen n columns after step n + w - 1
+
+    def advance(state: tuple, column: Any) -> tuple:
+        pv, mv, top_up, top_down = state
+        xv = column | mv
+        if blocks > 1:
+            column = column | top_down  # a -1 entering from above acts as a match in the first row
+        xh = (((column & pv) + pv) ^ pv) | column
+        up = mv | ~(xh | pv)  # rows whose horizontal difference is +1 ...
+        down = pv & xh  # ... and -1
+        ph = (up + up) | top_up
+        mh = down + down
+        if blocks > 1:
+            mh = mh | top_down
+        pv = mh | ~(xv | ph)
+        mv = ph & xv
+        if blocks > 1:  # what leaves each block's last row enters the next block's first
+            top_up = ops.concatenate([first[:, :1], ops.cast(ops.less(up, 0), word)[:, :-1]], axis=1)
+            top_down = ops.concatenate([first[:, :1] & 0, ops.cast(ops.less(down, 0), word)[:, :-1]], axis=1)
+        return pv, mv, top_up, top_down
+
+    state = (~mv, mv, first, mv)  # D[i, 0] = i: every vertical difference is +1
+    if compiled:  # a loop compiles in seconds where the unrolled steps take minutes
+
+        def body(step: Any, carry: tuple) -> tuple:
+            state = advance(carry[:4], match[step])
+            done = ops.equal(finished, step + 1)
+            return (*state, ops.where(done, state[0], carry[4]), ops.where(done, state[1], carry[5]))
+
+        pv, mv = ops.fori_loop(0, match.shape[0], body, (*state, state[0], state[1]))[4:]
+    else:  # eager: a Python loop has the least dispatch per step, and one gather picks each row's column n
+        pvs, mvs = [state[0]], [state[1]]
+        for column in ops.unstack(match, axis=0):
+            state = advance(state, column)
+            pvs.append(state[0])
+            mvs.append(state[1])
+        pv = ops.take_along_axis(ops.stack(pvs), finished[None], axis=0)[0]
+        mv = ops.take_along_axis(ops.stack(mvs), finished[None], axis=0)[0]
+    # Rows below m = truth_length in block w: bits [0, m - w * bits), clipped to [0, bits].
+    below = ops.clip(truth_length[:, None] - block * bits, 0, bits)
+    low = ops.left_shift(ops.ones_like(below, dtype=word), ops.cast(ops.minimum(below, bits - 1), word)) - 1
+    low = ops.where(ops.equal(below, bits), ops.full_like(low, -1), low)  # every bit
+    vertical = _popcount(pv & low, word, bits) - _popcount(mv & low, word, bits)
+    return hypothesis_length + ops.cast(ops.sum(vertical, axis=1), "int32")
+
+
 @checked(normalize=boolean)
 def edit_distance(y_true: Any, y_pred: Any, *, normalize: bool = True) -> Any:
     """Levenshtein distance between padded sequences, as ``tf.edit_distance`` computes it.
 
     The least number of insertions, deletions and substitutions that turn the
     hypothesis ``y_pred`` into the truth ``y_true``, vectorised over the batch
-    (a dynamic programme over anti-diagonals). Not differentiable: it is
+    (bit-parallel: Myers's algorithm, 64 rows to a word). Not differentiable: it is
     piecewise constant in ``y_pred``, so its gradient is 0 (exactly, everywhere):
     use it to monitor (or as the metric :class:`keras_losses.metrics.EditDistance`),
     and train with :class:`CTC` or :class:`SoftEditDistance`.
@@ -451,7 +568,8 @@ def edit_distance(y_true: Any, y_pred: Any, *, normalize: bool = True) -> Any:
 
     Shape:
         y_true: ``(N, S1)``, y_pred: ``(N, S2)``, token sequences padded at the end
-        with ``-1`` (any other value is a token, compared as it is). Output: ``(N,)``.
+        with ``-1`` (any other value is a token, compared as it is, in the two
+        inputs' common dtype: integers stay exact). Output: ``(N,)``.
 
     Args:
         normalize: divide by the length of the truth.
@@ -465,28 +583,29 @@ def edit_distance(y_true: Any, y_pred: Any, *, normalize: bool = True) -> Any:
 
     References:
         Levenshtein, "Binary codes capable of correcting deletions, insertions and reversals", 1966.
+        Myers, "A fast bit-vector algorithm for approximate string matching based on dynamic
+        programming", JACM 1999 (the bit-parallel columns, and their blocks).
         ``tf.edit_distance``; the ``editdistance`` package.
     """
-    y_pred = float_tensor(y_pred)
+    y_pred = to_tensor(y_pred)
     truth = label_rows(y_true, tokens=True)
     hypothesis = label_rows(y_pred, tokens=True)
     _check_batch(truth.values, hypothesis.values)
-    rows, cols = truth.values.shape[1], hypothesis.values.shape[1]
-    truth_values = ops.cast(truth.values, hypothesis.values.dtype)
-    # On anti-diagonal k, cell i compares truth[i - 1] with hypothesis[k - i - 1].
-    shifted_truth = ops.concatenate([ops.zeros_like(truth_values[:, :1]), truth_values], axis=1)
-
-    def diagonal_cost(k: int) -> Any:
-        hyp = ops.take(hypothesis.values, _diagonal_positions(k, rows, cols) % max(cols, 1), axis=1)
-        return ops.cast(ops.not_equal(shifted_truth, hyp), y_pred.dtype)
-
-    distance = _edit_table(diagonal_cost, truth.length, hypothesis.length, rows, cols, None, y_pred.dtype)
+    if truth.values.shape[0] == 0 or truth.values.shape[1] * hypothesis.values.shape[1] == 0:  # the other's length
+        distance = truth.length + hypothesis.length
+    else:  # tokens compared in their common dtype: integers stay exact
+        common = keras.backend.result_type(truth.values.dtype, hypothesis.values.dtype)
+        truth_values, hyp_values = ops.cast(truth.values, common), ops.cast(hypothesis.values, common)
+        distance = _levenshtein(truth_values, truth.length, hyp_values, hypothesis.length)
+    scores = keras.backend.is_float_dtype(y_pred.dtype)  # a model's output: keep it linked (zero gradient)
+    dtype = y_pred.dtype if scores else keras.backend.floatx()
+    distance = ops.cast(distance, dtype)
     if normalize:
-        length = ops.cast(truth.length, y_pred.dtype)
+        length = ops.cast(truth.length, dtype)
         empty = ops.where(ops.equal(distance, 0), ops.zeros_like(distance), ops.full_like(distance, math.inf))
         distance = ops.where(ops.equal(length, 0), empty, distance / ops.maximum(length, 1.0))
     distance = nan_where(ops.logical_or(truth.bad, hypothesis.bad), distance)
-    return with_zero_gradient(distance, y_pred)
+    return with_zero_gradient(distance, y_pred) if scores else distance
 
 
 @checked(temperature=positive)
@@ -541,9 +660,10 @@ def soft_edit_distance(y_true: Any, y_pred: Any, *, temperature: float = 1.0, in
     def diagonal_cost(k: int) -> Any:
         return ops.take(cost, _diagonal_positions(k, rows, cols), axis=1)
 
-    distance = _edit_table(diagonal_cost, labels.length, input_length, rows, cols, temperature, y_pred.dtype)
-    if rows * cols == 0:  # no table: keep the value tied to y_pred (a zero gradient, NaN stays NaN)
-        distance = distance + ops.sum(y_pred, axis=(1, 2)) * 0.0
+    if rows * cols == 0:  # no table, D[len1, len2] = len1 + len2: tied to y_pred (zero gradient, NaN stays NaN)
+        distance = ops.cast(labels.length + input_length, y_pred.dtype) + ops.sum(y_pred, axis=(1, 2)) * 0.0
+    else:
+        distance = _soft_edit_table(diagonal_cost, labels.length, input_length, rows, cols, temperature, y_pred.dtype)
     return nan_where(labels.bad, distance)
 
 

@@ -289,6 +289,40 @@ def test_edit_distance_against_tf_and_editdistance(normalize, rng):
         np.testing.assert_array_equal(ours, np.array(counted, "float32"))
 
 
+@pytest.mark.parametrize("widths", [(64, 64), (65, 3), (3, 65), (130, 97)])
+def test_edit_distance_across_word_boundaries(widths, rng):
+    """Long rows: the bit-parallel table spans several 32- or 64-bit blocks (and row lengths on their edges)."""
+    n = 64
+    truth_lengths = rng.integers(0, widths[0] + 1, n)
+    edges = [w for w in (31, 32, 33, 63, 64, 65, 127, 128, 129, widths[0]) if w <= widths[0]]
+    truth_lengths[: len(edges)] = edges
+    hyp_lengths = rng.integers(0, widths[1] + 1, n)
+
+    def padded(lengths, width):
+        values = rng.integers(0, 4, (n, width))
+        return np.where(np.arange(width)[None, :] < lengths[:, None], values, -1)
+
+    truth, hypothesis = padded(truth_lengths, widths[0]), padded(hyp_lengths, widths[1])
+    k = min(widths)
+    hypothesis[-1, :k] = np.where(truth[-1, :k] >= 0, truth[-1, :k], 1)  # a near-copy of the truth
+    ours = to_numpy(kl.edit_distance(truth, hypothesis.astype("float32"), normalize=False))
+    counted = [editdistance.eval(list(t[t >= 0]), list(h[h >= 0])) for t, h in zip(truth, hypothesis, strict=True)]
+    np.testing.assert_array_equal(ours, np.array(counted, "float32"))
+    if keras.backend.backend() != "torch":  # compiled, it runs as a loop (fori_loop), not unrolled
+        compiled = _xla(lambda a, b: kl.edit_distance(a, b, normalize=False))
+        np.testing.assert_array_equal(to_numpy(compiled(truth, hypothesis.astype("float32"))), ours)
+
+
+def _xla(function):
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.jit(function)
+    import tensorflow as tf
+
+    return tf.function(function, jit_compile=True)
+
+
 def test_edit_distance_gives_a_zero_gradient_and_the_loss_averages(rng):
     truth, hypothesis = _random_pairs(rng, n=6)
     loss = kl.EditDistance(normalize=False)
