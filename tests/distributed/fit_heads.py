@@ -5,7 +5,7 @@ is ``one``, ``mirrored2`` or ``mirrored4`` (TensorFlow, on 4 logical CPU devices
 or ``data_parallel4`` (JAX, on 4 host devices: set ``XLA_FLAGS`` before starting),
 and HEADS is ``turns`` (every loss with its default options, the default reduction
 and one more), ``data_dependent`` (the option sets whose means depend on the labels,
-and a Keras mask, every mean reduction) or ``sharded`` (both; see :func:`build_heads`).
+and a Keras mask, every mean reduction) or ``sharded`` (both, fewer means; see :func:`build_heads`).
 
 The model is one ``Dense`` layer whose columns are split into heads, one head
 per (loss, option set, reduction); a test-only composite loss sums the heads'
@@ -74,8 +74,10 @@ MEANS = ("sum_over_batch_size", "mean", "mean_with_sample_weight", "weighted_mea
 def build_heads(selection: str) -> list[Head]:
     """``data_dependent``: the
     option sets whose means depend on the labels, and a Keras mask, with every mean reduction;
-    ``sharded``: the data-dependent heads, and every loss with the default reduction and one more
-    (every reduction in turn), a graph XLA compiles in a fraction of the time; ``turns``: ``sharded``
+    ``sharded``: the data-dependent heads (with the default mean and one more, every mean in turn:
+    ``DataParallel`` runs one global program, so its means are not per replica), and every loss with
+    the default reduction and one more (every reduction in turn), a graph XLA compiles in a fraction
+    of the time; ``turns``: ``sharded``
     without the data-dependent heads (what ``tf.distribute`` must train exactly as one device: the
     scaling of a reduction is the base class's, the same for every loss, so every reduction in turn
     covers it in a quarter of the heads of every reduction for every loss, a graph that took
@@ -114,8 +116,10 @@ def build_heads(selection: str) -> list[Head]:
                 if data_dependent and selection == "turns":
                     continue
                 y_true, y_pred = case.sample(rng, SAMPLES)
-                if data_dependent:
+                if data_dependent and selection == "data_dependent":
                     reductions = MEANS
+                elif data_dependent:  # sharded: one global program, so the default mean and one more in turn
+                    reductions = dict.fromkeys((MEANS[0], MEANS[1 + losses_seen % (len(MEANS) - 1)]))
                 else:  # the default reduction and one more, every reduction in turn
                     turn = ALL_REDUCTIONS[losses_seen % len(ALL_REDUCTIONS)]
                     reductions = dict.fromkeys(("sum_over_batch_size", turn))
