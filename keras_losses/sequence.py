@@ -101,16 +101,19 @@ def label_rows(
             good = ops.logical_and(good, ops.less(labels, num_classes))
         if blank is not None:
             good = ops.logical_and(good, ops.not_equal(labels, blank))
-    bad = ops.zeros_like(pad) if good is None else ops.logical_not(ops.logical_or(good, pad))
+    kept = None if good is None else ops.logical_or(good, pad)  # labels and padding
+    bad = None if kept is None else ops.logical_not(ops.all(kept, axis=1))
     if labels.shape[1] is not None and labels.shape[1] > 1:  # a label after the padding
-        misplaced = ops.logical_and(pad[:, :-1], ops.logical_not(pad[:, 1:]))
-        bad = ops.concatenate([bad[:, :1], ops.logical_or(bad[:, 1:], misplaced)], axis=1)
-    length = ops.sum(ops.cast(ops.logical_not(pad), "int32"), axis=1)
+        misplaced = ops.any(ops.logical_and(pad[:, :-1], ops.logical_not(pad[:, 1:])), axis=1)
+        bad = misplaced if bad is None else ops.logical_or(bad, misplaced)
+    elif bad is None:
+        bad = ops.zeros_like(pad[:, 0])
+    length = ops.shape(labels)[1] - ops.sum(ops.cast(pad, "int32"), axis=1)
     if tokens:
         values = labels if good is None else ops.where(good, labels, ops.zeros_like(labels))
     else:
-        values = ops.cast(ops.where(good, labels, ops.where(pad, labels, ops.zeros_like(labels))), "int32")
-    return LabelRows(values, length, ops.any(bad, axis=1))
+        values = ops.cast(ops.where(kept, labels, ops.zeros_like(labels)), "int32")
+    return LabelRows(values, length, bad)
 
 
 def _check_batch(labels: Any, y_pred: Any, name: str = "y_pred") -> None:
@@ -198,8 +201,10 @@ def _ctc_unrolled(labels: Any, label_length: Any, logits: Any, input_length: Any
     return ops.where(input_length > 0, values, ops.zeros_like(values))  # no steps and no label: probability 1
 
 
-def _ctc_values(labels: Any, label_length: Any, logits: Any, input_length: Any, blank: int, zero_infinity: bool) -> Any:
-    """Per-sample CTC negative log-likelihood, one number on every backend.
+def _ctc_values(
+    labels: Any, label_length: Any, logits: Any, input_length: Any, blank: int, zero_infinity: bool, bad: Any
+) -> Any:
+    """Per-sample CTC negative log-likelihood, one number on every backend; NaN where ``bad``.
 
     An impossible alignment (the label and the blanks its repeats need are
     longer than the input) is ``inf`` (``0`` with ``zero_infinity``) with a zero
@@ -220,7 +225,8 @@ def _ctc_values(labels: Any, label_length: Any, logits: Any, input_length: Any, 
     else:
         values = ops.ctc_loss(labels, logits, safe_length, input_length, mask_index=blank)
     values = ops.cast(values, logits.dtype)
-    return ops.where(feasible, values, ops.full_like(values, 0.0 if zero_infinity else math.inf))
+    fill = ops.where(bad, math.nan, 0.0 if zero_infinity else math.inf)  # (N,): one where on the values
+    return ops.where(ops.logical_and(feasible, ops.logical_not(bad)), values, ops.cast(fill, values.dtype))
 
 
 def _log_probabilities(y_pred: Any) -> Any:
@@ -290,10 +296,10 @@ def ctc(
     _check_batch(labels.values, y_pred)
     input_length = _input_lengths(y_pred, input_length, mask)
     logits = y_pred if from_logits else _log_probabilities(y_pred)
-    values = _ctc_values(labels.values, labels.length, logits, input_length, blank, zero_infinity)
+    values = _ctc_values(labels.values, labels.length, logits, input_length, blank, zero_infinity, labels.bad)
     if length_normalized:
         values = values / ops.cast(ops.maximum(labels.length, 1), values.dtype)
-    return nan_where(labels.bad, values)
+    return values
 
 
 def ctc_batch_cost(y_true: Any, y_pred: Any, input_length: Any, label_length: Any) -> Any:
@@ -321,8 +327,11 @@ def ctc_batch_cost(y_true: Any, y_pred: Any, input_length: Any, label_length: An
     inside = ops.less(ops.arange(labels.shape[1], dtype="int32")[None, :], label_length[:, None])
     labels = label_rows(ops.where(inside, labels, ops.full_like(labels, PAD)), num_classes, num_classes - 1)
     _check_batch(labels.values, y_pred)
-    values = _ctc_values(labels.values, labels.length, _log_probabilities(y_pred), input_length, num_classes - 1, False)
-    return ops.expand_dims(nan_where(labels.bad, values), -1)
+    log_probabilities = _log_probabilities(y_pred)
+    values = _ctc_values(
+        labels.values, labels.length, log_probabilities, input_length, num_classes - 1, False, labels.bad
+    )
+    return ops.expand_dims(values, -1)
 
 
 def collapse_repeats(sequences: Any, blank: int | None = None) -> Any:
