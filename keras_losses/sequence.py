@@ -102,12 +102,9 @@ def label_rows(
         if blank is not None:
             good = ops.logical_and(good, ops.not_equal(labels, blank))
     kept = None if good is None else ops.logical_or(good, pad)  # labels and padding
-    bad = None if kept is None else ops.logical_not(ops.all(kept, axis=1))
+    bad = ops.zeros_like(pad[:, 0]) if kept is None else ops.logical_not(ops.all(kept, axis=1))
     if labels.shape[1] is not None and labels.shape[1] > 1:  # a label after the padding
-        misplaced = ops.any(ops.logical_and(pad[:, :-1], ops.logical_not(pad[:, 1:])), axis=1)
-        bad = misplaced if bad is None else ops.logical_or(bad, misplaced)
-    elif bad is None:
-        bad = ops.zeros_like(pad[:, 0])
+        bad = ops.logical_or(bad, ops.any(ops.logical_and(pad[:, :-1], ops.logical_not(pad[:, 1:])), axis=1))
     length = ops.shape(labels)[1] - ops.sum(ops.cast(pad, "int32"), axis=1)
     if tokens:
         values = labels if good is None else ops.where(good, labels, ops.zeros_like(labels))
@@ -468,7 +465,7 @@ def _match_words(truth: Any, hypothesis: Any, word: str, bits: int) -> Any:
     return ops.view(ops.copy(top), word)  # a contiguous copy: 8 bytes of 8 rows make a 64-bit word
 
 
-def _popcount(x: Any, word: str, bits: int) -> Any:
+def _popcount(x: Any, bits: int) -> Any:
     """The number of set bits of each ``word`` in ``x`` (SWAR; the masks undo the sign-extending shifts)."""
     ones = sum(1 << i for i in range(0, bits, 2))  # 0x5555...
     x = x - (ops.right_shift(x, 1) & ones)
@@ -513,6 +510,7 @@ def _levenshtein(truth: Any, truth_length: Any, hypothesis: Any, hypothesis_leng
     mv = ops.zeros_like(match[0])
     # The horizontal differences entering each block's top row: +1 into the first (D[0, j] = j).
     first = ops.cast(ops.equal(block, 0), word)[None, :] + mv
+    nothing_above = mv[:, :1]  # the first block's top row has no -1 entering
     finished = hypothesis_length[:, None] + block  # block w has seen n columns after step n + w - 1
 
     def advance(state: tuple, column: Any) -> tuple:
@@ -531,7 +529,7 @@ def _levenshtein(truth: Any, truth_length: Any, hypothesis: Any, hypothesis_leng
         mv = ph & xv
         if blocks > 1:  # what leaves each block's last row enters the next block's first
             top_up = ops.concatenate([first[:, :1], ops.cast(ops.less(up, 0), word)[:, :-1]], axis=1)
-            top_down = ops.concatenate([first[:, :1] & 0, ops.cast(ops.less(down, 0), word)[:, :-1]], axis=1)
+            top_down = ops.concatenate([nothing_above, ops.cast(ops.less(down, 0), word)[:, :-1]], axis=1)
         return pv, mv, top_up, top_down
 
     state = (~mv, mv, first, mv)  # D[i, 0] = i: every vertical difference is +1
@@ -555,7 +553,7 @@ def _levenshtein(truth: Any, truth_length: Any, hypothesis: Any, hypothesis_leng
     below = ops.clip(truth_length[:, None] - block * bits, 0, bits)
     low = ops.left_shift(ops.ones_like(below, dtype=word), ops.cast(ops.minimum(below, bits - 1), word)) - 1
     low = ops.where(ops.equal(below, bits), ops.full_like(low, -1), low)  # every bit
-    vertical = _popcount(pv & low, word, bits) - _popcount(mv & low, word, bits)
+    vertical = _popcount(pv & low, bits) - _popcount(mv & low, bits)
     return hypothesis_length + ops.cast(ops.sum(vertical, axis=1), "int32")
 
 
