@@ -153,6 +153,10 @@ def test_keras_files_load_and_evaluate_equally_on_other_backends(saved_models, l
         for head, (name, value) in heads.items():
             result = got if head is None else got[head]
             assert result["loss"] == name, (stem, head, result)
-            np.testing.assert_allclose(result["value"], value, rtol=1e-5, err_msg=f"{stem} {head} saved on {BACKEND}")
+            # atol: a mean of O(1) float32 terms that nearly cancel (cosine_proximity ~0.002) differs by
+            # a few ulp of its terms between backends, far above rtol of the small result.
+            np.testing.assert_allclose(
+                result["value"], value, rtol=1e-5, atol=1e-6, err_msg=f"{stem} {head} saved on {BACKEND}"
+            )
         np.testing.assert_allclose(got["weights"], WEIGHT_SUMS[stem], rtol=1e-6, atol=1e-6, err_msg=stem)
     assert results["layers"]["train_error"] <= 1e-4, results["layers"]
