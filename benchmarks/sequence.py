@@ -228,8 +228,10 @@ NOTES = (
     " Keras's scan runs. The edit distance is bit-parallel (Myers 1999): each column of the table is a few"
     " words of bits per pair, and the next column a dozen bitwise ops on `(N, ceil(S1 / 64))` words (32-bit"
     " words on JAX without x64), 64 steps here; compiled it is one loop. In eager torch a step costs the"
-    " dispatch of its ops, and the one comparison per cell that builds the match bits (16.8 million here) is"
-    " about half of the time."
+    " dispatch of its ops, and the match bits are looked up in a table of each token's words (one scatter,"
+    " one gather; the tokens here span 8 values). Tokens too far apart for that table are compared cell by"
+    " cell (16.8 million comparisons here): measured by hand with a vocabulary of 1,000, 16.4 ms against the"
+    " loop's 34.7 ms (the loop slows as the vocabulary grows: 27.9 ms at 80)."
 )
 
 

@@ -15,6 +15,7 @@ runs unchanged on every backend.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, NamedTuple
 
@@ -22,7 +23,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_losses.core._keras_internals import get_keras_mask, jax_is_compiling
+from keras_losses.core._keras_internals import get_keras_mask, holds_values, jax_is_compiling
 from keras_losses.core.base import Loss
 from keras_losses.core.labels import nan_where
 from keras_losses.core.numerics import with_zero_gradient
@@ -102,10 +103,12 @@ def label_rows(
         if blank is not None:
             good = ops.logical_and(good, ops.not_equal(labels, blank))
     kept = None if good is None else ops.logical_or(good, pad)  # labels and padding
-    bad = ops.zeros_like(pad[:, 0]) if kept is None else ops.logical_not(ops.all(kept, axis=1))
+    padded = ops.cast(pad, "int32")
+    length = ops.shape(labels)[1] - ops.sum(padded, axis=1)
+    flags = [] if kept is None else [ops.logical_not(ops.all(kept, axis=1))]
     if labels.shape[1] is not None and labels.shape[1] > 1:  # a label after the padding
-        bad = ops.logical_or(bad, ops.any(ops.logical_and(pad[:, :-1], ops.logical_not(pad[:, 1:])), axis=1))
-    length = ops.shape(labels)[1] - ops.sum(ops.cast(pad, "int32"), axis=1)
+        flags.append(ops.any(ops.greater(padded[:, :-1], padded[:, 1:]), axis=1))
+    bad = functools.reduce(ops.logical_or, flags) if flags else ops.zeros_like(pad[:, 0])
     if tokens:
         values = labels if good is None else ops.where(good, labels, ops.zeros_like(labels))
     else:
@@ -465,6 +468,45 @@ def _match_words(truth: Any, hypothesis: Any, word: str, bits: int) -> Any:
     return ops.view(ops.copy(top), word)  # a contiguous copy: 8 bytes of 8 rows make a 64-bit word
 
 
+def _eager_match_words(truth: Any, hypothesis: Any, word: str, bits: int) -> Any:
+    """:func:`_match_words` eagerly: looked up in a table of each token's words when the tokens span few values.
+
+    Integer tokens whose span ``V`` (read once from the device: eager only) makes
+    a table ``(N, V, W)`` no larger than the ``N S1 S2`` comparisons: each truth
+    row adds its bit to its token's words (one scatter; the bits are distinct, so
+    adding is or-ing), each hypothesis column reads its token's words (one
+    gather): ``N S1`` work instead of ``N S1 S2``. Else (floats, tokens far
+    apart) the comparisons, a few columns at a time, so that they stay in cache
+    and their buffers are reused.
+    """
+    samples, rows = truth.shape
+    cols, blocks = hypothesis.shape[1], rows // bits
+    fits = False
+    if "int" in keras.backend.standardize_dtype(truth.dtype) and holds_values(truth) and holds_values(hypothesis):
+        least, most = ops.minimum(ops.min(truth), ops.min(hypothesis)), ops.maximum(ops.max(truth), ops.max(hypothesis))
+        low, high = (int(v) for v in ops.convert_to_numpy(ops.stack([least, most])))
+        span = high - low + 1  # Python ints: no overflow
+        fits = span * blocks * 8 <= rows * cols and abs(low) + samples * span * blocks < 2 ** (bits - 1)
+    if not fits:
+        size = max(1, 512 // rows)
+        slices = [_match_words(truth, hypothesis[:, i : i + size], word, bits) for i in range(0, cols, size)]
+        return ops.concatenate(slices, axis=0)
+    row = np.arange(rows)
+    row_bit = ops.convert_to_tensor(np.left_shift(np.ones(rows, word), row % bits))  # bit 63 wraps to the sign
+    updates = ops.reshape(ops.broadcast_to(row_bit, (samples, rows)), (-1,))
+    # Flat index of sample n, token t, block w: (n * span + t - low) * blocks + w.
+    sample_origin = ops.convert_to_tensor(np.arange(samples) * span - low, word)
+    index = ops.cast(truth, word) + sample_origin[:, None]
+    if blocks > 1:
+        index = index * blocks + ops.convert_to_tensor(row // bits, word)
+    table = ops.zeros((samples * span * blocks,), word)
+    table = ops.scatter_update(table, ops.reshape(index, (-1, 1)), updates, reduction="add")
+    read = ops.cast(ops.transpose(hypothesis), word) + sample_origin  # (S2, N)
+    if blocks > 1:
+        read = read[:, :, None] * blocks + ops.arange(blocks, dtype=word)
+    return ops.reshape(ops.take(table, read), (cols, samples, blocks))
+
+
 def _popcount(x: Any, bits: int) -> Any:
     """The number of set bits of each ``word`` in ``x`` (SWAR; the masks undo the sign-extending shifts)."""
     ones = sum(1 << i for i in range(0, bits, 2))  # 0x5555...
@@ -494,16 +536,14 @@ def _levenshtein(truth: Any, truth_length: Any, hypothesis: Any, hypothesis_leng
     every backend, at a third of the dispatch cost in eager torch.
     """
     word, bits = _word()
-    rows, cols = truth.shape[1], hypothesis.shape[1]
+    rows = truth.shape[1]
     blocks = -(-rows // bits)
-    truth = ops.pad(truth, ((0, 0), (0, blocks * bits - rows)), constant_values=PAD)
+    if rows % bits:
+        truth = ops.pad(truth, ((0, 0), (0, blocks * bits - rows)), constant_values=PAD)
     compiled = keras.backend.backend() == "tensorflow" or jax_is_compiling(truth)
-    if compiled:
-        match = _match_words(truth, hypothesis, word, bits)  # (S2, N, W)
-    else:  # eager: a few columns at a time, so that the comparisons stay in cache and their buffers are reused
-        size = max(1, 512 // truth.shape[1])
-        slices = [_match_words(truth, hypothesis[:, i : i + size], word, bits) for i in range(0, cols, size)]
-        match = ops.concatenate(slices, axis=0)
+    match = (
+        _match_words(truth, hypothesis, word, bits) if compiled else _eager_match_words(truth, hypothesis, word, bits)
+    )
     if blocks > 1:  # block w meets column s - w at step s; zeros before it: no change
         match = ops.stack([ops.pad(match[:, :, w], ((w, blocks - 1 - w), (0, 0))) for w in range(blocks)], axis=-1)
     block = ops.arange(blocks, dtype="int32")
@@ -547,8 +587,8 @@ def _levenshtein(truth: Any, truth_length: Any, hypothesis: Any, hypothesis_leng
             state = advance(state, column)
             pvs.append(state[0])
             mvs.append(state[1])
-        pv = ops.take_along_axis(ops.stack(pvs), finished[None], axis=0)[0]
-        mv = ops.take_along_axis(ops.stack(mvs), finished[None], axis=0)[0]
+        kept = ops.take_along_axis(ops.stack(pvs + mvs), ops.stack([finished, finished + len(pvs)]), axis=0)
+        pv, mv = kept[0], kept[1]
     # Rows below m = truth_length in block w: bits [0, m - w * bits), clipped to [0, bits].
     below = ops.clip(truth_length[:, None] - block * bits, 0, bits)
     low = ops.left_shift(ops.ones_like(below, dtype=word), ops.cast(ops.minimum(below, bits - 1), word)) - 1

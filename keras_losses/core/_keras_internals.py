@@ -118,3 +118,8 @@ def jax_is_compiling(x: Any) -> bool:
     while hasattr(x, "primal"):  # a gradient's tracer wraps the value it differentiates
         x = x.primal
     return type(x).__name__ == "DynamicJaxprTracer"
+
+
+def holds_values(x: Any) -> bool:
+    """Whether ``x``'s values can be read now: a backend's tensor, not a JAX tracer (``jit``, ``grad``, ``vmap``)."""
+    return not type(x).__name__.endswith("Tracer")
