@@ -71,7 +71,7 @@ class EditDistance(keras.metrics.Metric):
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         y_pred = ops.convert_to_tensor(y_pred)
-        hypotheses = ops.cast(self._hypotheses(y_pred), "float32")
+        hypotheses = self._hypotheses(y_pred)  # decoded: integer tokens, compared exactly
         distance = ops.stop_gradient(edit_distance.unchecked(y_true, hypotheses, normalize=self.normalize))
         weight = ops.ones_like(distance) if sample_weight is None else ops.reshape(sample_weight, (-1,))
         weight = ops.cast(weight, distance.dtype)

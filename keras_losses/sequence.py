@@ -15,7 +15,6 @@ runs unchanged on every backend.
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any, NamedTuple
 
@@ -103,12 +102,11 @@ def label_rows(
         if blank is not None:
             good = ops.logical_and(good, ops.not_equal(labels, blank))
     kept = None if good is None else ops.logical_or(good, pad)  # labels and padding
-    padded = ops.cast(pad, "int32")
-    length = ops.shape(labels)[1] - ops.sum(padded, axis=1)
-    flags = [] if kept is None else [ops.logical_not(ops.all(kept, axis=1))]
+    pad_int = ops.cast(pad, "int32")  # 0/1: compared as integers (TensorFlow has no `greater` for bool)
+    length = ops.shape(labels)[1] - ops.sum(pad_int, axis=1)
+    bad = ops.zeros_like(length, dtype="bool") if kept is None else ops.logical_not(ops.all(kept, axis=1))
     if labels.shape[1] is not None and labels.shape[1] > 1:  # a label after the padding
-        flags.append(ops.any(ops.greater(padded[:, :-1], padded[:, 1:]), axis=1))
-    bad = functools.reduce(ops.logical_or, flags) if flags else ops.zeros_like(pad[:, 0])
+        bad = ops.logical_or(bad, ops.any(ops.greater(pad_int[:, :-1], pad_int[:, 1:]), axis=1))
     if tokens:
         values = labels if good is None else ops.where(good, labels, ops.zeros_like(labels))
     else:
@@ -468,31 +466,53 @@ def _match_words(truth: Any, hypothesis: Any, word: str, bits: int) -> Any:
     return ops.view(ops.copy(top), word)  # a contiguous copy: 8 bytes of 8 rows make a 64-bit word
 
 
+def _token_range(truth: Any, hypothesis: Any) -> tuple[int, int] | None:
+    """The least and greatest token, read from the device; ``None`` unless they are whole numbers to read now.
+
+    One read of a few reductions (eager only: under ``jit`` or ``torch.compile``
+    the values are not there). Floats count when every token is a whole finite
+    number (the labels a model's float targets hold).
+    """
+    dtype = keras.backend.standardize_dtype(truth.dtype)
+    if not ("int" in dtype or "float" in dtype) or not (holds_values(truth) and holds_values(hypothesis)):
+        return None
+    reads = [ops.min(truth), ops.min(hypothesis), ops.max(truth), ops.max(hypothesis)]  # in the tokens' dtype
+    if "float" in dtype:
+        whole = ops.logical_and(
+            ops.all(ops.equal(ops.floor(truth), truth)), ops.all(ops.equal(ops.floor(hypothesis), hypothesis))
+        )
+        reads.append(ops.cast(whole, dtype))
+    values = ops.convert_to_numpy(ops.stack(reads))
+    if "float" in dtype and not (values[4] and np.all(np.isfinite(values[:4]))):
+        return None
+    return int(min(values[:2])), int(max(values[2:4]))  # Python ints: no overflow
+
+
 def _eager_match_words(truth: Any, hypothesis: Any, word: str, bits: int) -> Any:
     """:func:`_match_words` eagerly: looked up in a table of each token's words when the tokens span few values.
 
-    Integer tokens whose span ``V`` (read once from the device: eager only) makes
-    a table ``(N, V, W)`` no larger than the ``N S1 S2`` comparisons: each truth
-    row adds its bit to its token's words (one scatter; the bits are distinct, so
-    adding is or-ing), each hypothesis column reads its token's words (one
-    gather): ``N S1`` work instead of ``N S1 S2``. Else (floats, tokens far
-    apart) the comparisons, a few columns at a time, so that they stay in cache
-    and their buffers are reused.
+    Whole-number tokens whose span ``V`` makes a table ``(N, V, W)`` no larger
+    than the ``N S1 S2`` comparisons: each truth row adds its bit to its token's
+    words (one scatter; the bits are distinct, so adding is or-ing), each
+    hypothesis column reads its token's words (one gather): ``N S1`` work
+    instead of ``N S1 S2``, at the cost of one read from the device. Else
+    (fractions, tokens far apart, traced values) the comparisons, a few columns
+    at a time, so that they stay in cache and their buffers are reused.
     """
     samples, rows = truth.shape
     cols, blocks = hypothesis.shape[1], rows // bits
-    fits = False
-    if "int" in keras.backend.standardize_dtype(truth.dtype) and holds_values(truth) and holds_values(hypothesis):
-        least, most = ops.minimum(ops.min(truth), ops.min(hypothesis)), ops.maximum(ops.max(truth), ops.max(hypothesis))
-        low, high = (int(v) for v in ops.convert_to_numpy(ops.stack([least, most])))
-        span = high - low + 1  # Python ints: no overflow
-        fits = span * blocks * 8 <= rows * cols and abs(low) + samples * span * blocks < 2 ** (bits - 1)
-    if not fits:
+    token_range = _token_range(truth, hypothesis)
+    if token_range is not None:
+        low, high = token_range
+        span = 1 << (high - low).bit_length()  # a power of two >= high - low + 1: few shapes for JAX to compile
+        table_fits = span * blocks * 8 <= rows * cols  # its bytes, against the comparisons'
+        index_fits = abs(low) + samples * span * blocks < 2 ** (bits - 1)  # flat indices are signed words
+    if token_range is None or not (table_fits and index_fits):
         size = max(1, 512 // rows)
         slices = [_match_words(truth, hypothesis[:, i : i + size], word, bits) for i in range(0, cols, size)]
         return ops.concatenate(slices, axis=0)
     row = np.arange(rows)
-    row_bit = ops.convert_to_tensor(np.left_shift(np.ones(rows, word), row % bits))  # bit 63 wraps to the sign
+    row_bit = ops.convert_to_tensor(np.left_shift(np.ones(rows, word), row % bits))  # the top bit wraps to the sign
     updates = ops.reshape(ops.broadcast_to(row_bit, (samples, rows)), (-1,))
     # Flat index of sample n, token t, block w: (n * span + t - low) * blocks + w.
     sample_origin = ops.convert_to_tensor(np.arange(samples) * span - low, word)
@@ -587,6 +607,7 @@ def _levenshtein(truth: Any, truth_length: Any, hypothesis: Any, hypothesis_leng
             state = advance(state, column)
             pvs.append(state[0])
             mvs.append(state[1])
+        # pv after k steps is entry k, mv entry len(pvs) + k: one stack and one gather for both.
         kept = ops.take_along_axis(ops.stack(pvs + mvs), ops.stack([finished, finished + len(pvs)]), axis=0)
         pv, mv = kept[0], kept[1]
     # Rows below m = truth_length in block w: bits [0, m - w * bits), clipped to [0, bits].
@@ -595,6 +616,27 @@ def _levenshtein(truth: Any, truth_length: Any, hypothesis: Any, hypothesis_leng
     low = ops.where(ops.equal(below, bits), ops.full_like(low, -1), low)  # every bit
     vertical = _popcount(pv & low, bits) - _popcount(mv & low, bits)
     return hypothesis_length + ops.cast(ops.sum(vertical, axis=1), "int32")
+
+
+def _common_token_dtype(a: Any, b: Any) -> str:
+    """The dtype two token tensors are compared in.
+
+    Integers: the narrowest integer that holds both (NumPy's rule; Keras's gives
+    int32 for int64 on torch and JAX, which wraps tokens), as 32 bits on JAX
+    without x64, where int64 cannot be (a uint32 read as int32 stays distinct).
+    Written without NumPy's promotion, which ``torch.compile`` cannot trace.
+    Else Keras's promotion.
+    """
+    a, b = keras.backend.standardize_dtype(a), keras.backend.standardize_dtype(b)
+    if "int" not in a or "int" not in b:
+        return keras.backend.result_type(a, b)
+    (a_signed, a_bits), (b_signed, b_bits) = ((not d.startswith("u"), int(d.split("int")[1])) for d in (a, b))
+    if a_signed == b_signed:
+        common = a if a_bits >= b_bits else b
+    else:  # a signed integer wider than the unsigned one, or twice the unsigned one's bits
+        signed_bits, unsigned_bits = (a_bits, b_bits) if a_signed else (b_bits, a_bits)
+        common = f"int{signed_bits if signed_bits > unsigned_bits else min(2 * unsigned_bits, 64)}"
+    return "int32" if _word()[1] == 32 and common.endswith("64") else common
 
 
 @checked(normalize=boolean)
@@ -641,7 +683,7 @@ def edit_distance(y_true: Any, y_pred: Any, *, normalize: bool = True) -> Any:
     if truth.values.shape[0] == 0 or truth.values.shape[1] * hypothesis.values.shape[1] == 0:  # the other's length
         distance = truth.length + hypothesis.length
     else:  # tokens compared in their common dtype: integers stay exact
-        common = keras.backend.result_type(truth.values.dtype, hypothesis.values.dtype)
+        common = _common_token_dtype(truth.values.dtype, hypothesis.values.dtype)
         truth_values, hyp_values = ops.cast(truth.values, common), ops.cast(hypothesis.values, common)
         distance = _levenshtein(truth_values, truth.length, hyp_values, hypothesis.length)
     scores = keras.backend.is_float_dtype(y_pred.dtype)  # a model's output: keep it linked (zero gradient)

@@ -289,13 +289,34 @@ def test_edit_distance_against_tf_and_editdistance(normalize, rng):
         np.testing.assert_array_equal(ours, np.array(counted, "float32"))
 
 
-@pytest.mark.parametrize("tokens", ["small integers", "integers far apart", "floats"])
+#: How each kind of token enters, and whether eager calls look it up in the table of token words (else they compare
+#: every cell). Tokens far apart span more values than a table holds; fractions are not whole numbers.
+TOKEN_KINDS = {
+    "small integers": (lambda x: x, lambda x: x, True),
+    "whole floats": (lambda x: x, lambda x: x.astype("float32"), True),
+    "integers far apart": (*[lambda x: np.where(x >= 0, x * 10**8 - 2**31 + 1, -1).astype("int32")] * 2, False),
+    "fractions": (*[lambda x: np.where(x >= 0, x + 0.5, -1).astype("float32")] * 2, False),
+}
+
+
+def _count_comparisons(monkeypatch):
+    """Calls of the cell-by-cell comparisons (the eager table's fallback), counted."""
+    from keras_losses import sequence
+
+    calls = []
+    compare = sequence._match_words
+    monkeypatch.setattr(sequence, "_match_words", lambda *args: calls.append(1) or compare(*args))
+    return calls
+
+
+@pytest.mark.parametrize("tokens", list(TOKEN_KINDS))
 @pytest.mark.parametrize("widths", [(64, 64), (65, 3), (130, 97)])
-def test_edit_distance_across_word_boundaries(widths, tokens, rng):
+def test_edit_distance_across_word_boundaries(widths, tokens, rng, monkeypatch):
     """Long rows: the bit-parallel table spans several 32- or 64-bit blocks (and row lengths on their edges).
 
-    Eagerly, small integer tokens are looked up in a table of their words, tokens
-    far apart and floats are compared: every way in.
+    Every kind of token, each by the way it claims (eager: the table of token
+    words or the comparisons; compiled: the comparisons, under ``jit``, XLA or
+    ``torch.compile`` with the whole graph).
     """
     n = 64
     truth_lengths = rng.integers(0, widths[0] + 1, n)
@@ -310,19 +331,71 @@ def test_edit_distance_across_word_boundaries(widths, tokens, rng):
     truth, hypothesis = padded(truth_lengths, widths[0]), padded(hyp_lengths, widths[1])
     k = min(widths)
     hypothesis[-1, :k] = np.where(truth[-1, :k] >= 0, truth[-1, :k], 1)  # a near-copy of the truth
-    if tokens == "integers far apart":  # a span no table holds (int32: JAX without x64)
-        truth, hypothesis = (np.where(x >= 0, x * 10**8 - 2**31 + 1, -1).astype("int32") for x in (truth, hypothesis))
-    ours = to_numpy(
-        kl.edit_distance(truth, hypothesis.astype("float32") if tokens == "floats" else hypothesis, normalize=False)
-    )
-    counted = [editdistance.eval(list(t[t != -1]), list(h[h != -1])) for t, h in zip(truth, hypothesis, strict=True)]
+    counted = [editdistance.eval(list(t[t >= 0]), list(h[h >= 0])) for t, h in zip(truth, hypothesis, strict=True)]
+    as_truth, as_hypothesis, looked_up = TOKEN_KINDS[tokens]
+    truth, hypothesis = as_truth(truth), as_hypothesis(hypothesis)
+    comparisons = _count_comparisons(monkeypatch)
+    ours = to_numpy(kl.edit_distance(truth, hypothesis, normalize=False))
     np.testing.assert_array_equal(ours, np.array(counted, "float32"))
-    if keras.backend.backend() != "torch" and widths[0] > 64 and tokens == "floats":  # compiled: a fori_loop
-        compiled = _xla(lambda a, b: kl.edit_distance(a, b, normalize=False))
-        np.testing.assert_array_equal(to_numpy(compiled(truth, hypothesis.astype("float32"))), ours)
+    if keras.backend.backend() != "tensorflow":  # eager (TensorFlow's edit distance is always XLA-ready)
+        assert (len(comparisons) == 0) == looked_up, comparisons
+    # Compiled: two blocks for every kind; three for JAX and XLA; torch.compile (seconds a call) on integers.
+    if keras.backend.backend() == "torch":
+        compile_here = widths == (65, 3) and tokens == "small integers"
+    else:
+        compile_here = widths == (65, 3) or (widths[0] > 64 and tokens == "whole floats")
+    if compile_here:
+        compiled = _compiled(lambda a, b: kl.edit_distance(a, b, normalize=False))
+        tensors = [keras.ops.convert_to_tensor(x) for x in (truth, hypothesis)]  # dynamo traces no ndarray input
+        np.testing.assert_array_equal(to_numpy(compiled(*tensors)), ours)
 
 
-def _xla(function):
+@pytest.mark.parametrize("above", [0, 1])
+def test_edit_distance_table_holds_up_to_its_limit(above, rng, monkeypatch):
+    """At 64 x 64 the table of token words is at most the comparisons' size: 512 tokens (256 with 32-bit words).
+
+    Tokens ``0 .. limit - 1`` are looked up; ``0 .. limit`` are compared.
+    """
+    from keras_losses.sequence import _word
+
+    limit = 64 * 64 // (8 * (64 // _word()[1]))
+    top = limit - 1 + above
+    truth, hypothesis = rng.integers(0, top + 1, (2, 16, 64))
+    truth[0, :2], hypothesis[0, :2] = [0, top], [top, 0]  # both ends of the span
+    hypothesis[1::2] = np.where(rng.random(hypothesis[1::2].shape) < 0.7, truth[1::2], hypothesis[1::2])
+    comparisons = _count_comparisons(monkeypatch)
+    ours = to_numpy(kl.edit_distance(truth, hypothesis, normalize=False))
+    counted = [editdistance.eval(list(t), list(h)) for t, h in zip(truth, hypothesis, strict=True)]
+    np.testing.assert_array_equal(ours, np.array(counted, "float32"))
+    if keras.backend.backend() != "tensorflow":
+        assert (len(comparisons) == 0) == (above == 0), comparisons
+
+
+def test_edit_distance_compares_64_bit_tokens_exactly(monkeypatch):
+    """int64 tokens that differ only above bit 31 are distinct (Keras's promotion would make them int32).
+
+    Those are far apart (compared); tokens near 2**62 that span few values take
+    the table (its flat indices still fit a word). JAX without x64 holds int64
+    as int32 (its own conversion): tokens are compared as held.
+    """
+    base = np.stack([np.arange(64) % 4, np.arange(64) // 16]).astype("int64")  # a whole word: no -1 pads the rows
+    cases = {
+        "above bit 31": (base * 2**32, base[::-1] * 2**32 + 2**40),
+        "near 2**62": (base + 2**62, base[::-1] + 2**62),
+    }
+    for name, (truth, hypothesis) in cases.items():
+        comparisons = _count_comparisons(monkeypatch)
+        ours = to_numpy(kl.edit_distance(truth, hypothesis, normalize=False))
+        held = [to_numpy(keras.ops.convert_to_tensor(x)) for x in (truth, hypothesis)]
+        counted = [editdistance.eval(list(t), list(h)) for t, h in zip(*held, strict=True)]
+        np.testing.assert_array_equal(ours, np.array(counted, "float32"), err_msg=name)
+        if keras.backend.backend() == "torch":  # 64-bit words
+            assert (len(comparisons) == 0) == (name == "near 2**62"), (name, comparisons)
+
+
+def _compiled(function):
+    if keras.backend.backend() == "torch":  # the whole graph: no host read of the tokens inside it
+        return torch.compile(function, fullgraph=True, backend="eager")
     if keras.backend.backend() == "jax":
         import jax
 

@@ -10,8 +10,11 @@ its tests (``tests/test_core.py``), not the library.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any
+
+import keras
 
 
 def keras_loss_table() -> dict[str, Any]:
@@ -121,5 +124,12 @@ def jax_is_compiling(x: Any) -> bool:
 
 
 def holds_values(x: Any) -> bool:
-    """Whether ``x``'s values can be read now: a backend's tensor, not a JAX tracer (``jit``, ``grad``, ``vmap``)."""
-    return not type(x).__name__.endswith("Tracer")
+    """Whether ``x``'s values can be read now: not traced by JAX (``jit``, ``grad``, ``vmap``) or ``torch.compile``.
+
+    JAX's tracers are told by their class names; dynamo's by asking torch, which is
+    already loaded when ``x`` is one of its tensors (never imported here).
+    """
+    if type(x).__name__.endswith("Tracer"):
+        return False
+    compiler = getattr(sys.modules.get("torch"), "compiler", None)
+    return not (compiler is not None and keras.backend.backend() == "torch" and compiler.is_compiling())
